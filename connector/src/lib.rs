@@ -1,0 +1,1 @@
+//! Camunda REST connector runtime (work in progress).

@@ -1,0 +1,198 @@
+//! The built-in function registry.
+//!
+//! Each family file holds a table of rows `(name, parameters, function)`; a name with
+//! several rows has several signatures (overloads), tried in order. A parameter ending in
+//! `...` collects the remaining arguments into a list (varargs). The registry binds
+//! positional and named arguments in one place ([`Builtin`]'s `Callable` impl), so a
+//! built-in receives exactly one value per declared parameter.
+
+mod boolean;
+mod context;
+mod conversion;
+mod list;
+mod numeric;
+mod range;
+mod string;
+mod temporal;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::WarningKind;
+use crate::eval::State;
+use crate::value::{Args, Callable, Function, Value};
+
+/// The signature of a built-in: evaluation state and one argument per parameter.
+pub type NativeFn = Arc<dyn Fn(&mut State<'_>, &[Value]) -> Value + Send + Sync>;
+
+/// One row of a family table.
+pub type Row = (
+    &'static str,
+    &'static [&'static str],
+    fn(&mut State<'_>, &[Value]) -> Value,
+);
+
+/// One signature of a function.
+#[derive(Clone)]
+pub struct Overload {
+    /// Parameter names, the varargs marker (`...`) removed.
+    pub params: Vec<Arc<str>>,
+    /// Whether the last parameter collects the remaining arguments.
+    pub variadic: bool,
+    /// The implementation.
+    pub f: NativeFn,
+}
+
+/// A named function with its signatures.
+#[derive(Clone)]
+pub struct Builtin {
+    /// The function name.
+    pub name: Arc<str>,
+    /// Signatures, in resolution order.
+    pub overloads: Vec<Overload>,
+}
+
+/// The functions an engine knows by name.
+#[derive(Clone, Default)]
+pub struct Registry {
+    functions: HashMap<Arc<str>, Function>,
+    builtins: HashMap<Arc<str>, Builtin>,
+}
+
+impl Registry {
+    /// A registry with every standard built-in and Camunda extension.
+    pub fn standard() -> Self {
+        let mut r = Registry::default();
+        for table in [
+            conversion::TABLE,
+            boolean::TABLE,
+            string::TABLE,
+            list::TABLE,
+            numeric::TABLE,
+            range::TABLE,
+            temporal::TABLE,
+            context::TABLE,
+        ] {
+            for (name, params, f) in table {
+                r.add(name, params, Arc::new(*f));
+            }
+        }
+        r
+    }
+
+    /// Add a signature to a function (creating the function if needed).
+    pub fn add(&mut self, name: &str, params: &[&str], f: NativeFn) {
+        let variadic = params.last().is_some_and(|p| p.ends_with("..."));
+        let params = params
+            .iter()
+            .map(|p| Arc::from(p.trim_end_matches("...")))
+            .collect();
+        let entry = self
+            .builtins
+            .entry(Arc::from(name))
+            .or_insert_with(|| Builtin {
+                name: Arc::from(name),
+                overloads: Vec::new(),
+            });
+        entry.overloads.push(Overload {
+            params,
+            variadic,
+            f,
+        });
+        let b = entry.clone();
+        self.functions.insert(Arc::from(name), Function::new(b));
+    }
+
+    /// Replace a function entirely (all its signatures).
+    pub fn remove(&mut self, name: &str) {
+        self.builtins.remove(name);
+        self.functions.remove(name);
+    }
+
+    /// The function value for a name.
+    pub fn get(&self, name: &str) -> Option<&Function> {
+        self.functions.get(name)
+    }
+
+    /// All function names.
+    pub fn names(&self) -> impl Iterator<Item = &Arc<str>> {
+        self.functions.keys()
+    }
+}
+
+impl Builtin {
+    fn bind_positional(&self, mut args: Vec<Value>) -> Option<(&Overload, Vec<Value>)> {
+        let n = args.len();
+        for o in &self.overloads {
+            let p = o.params.len();
+            if o.variadic && p >= 1 && n + 1 >= p {
+                let rest: Vec<Value> = args.split_off(p - 1);
+                let rest = if p == 1 && rest.len() == 1 && matches!(rest[0], Value::List(_)) {
+                    rest.into_iter().next().unwrap_or_default()
+                } else {
+                    Value::list(rest)
+                };
+                args.push(rest);
+                return Some((o, args));
+            }
+            if !o.variadic && p == n {
+                return Some((o, args));
+            }
+        }
+        None
+    }
+
+    fn bind_named(&self, args: Vec<(Arc<str>, Value)>) -> Option<(&Overload, Vec<Value>)> {
+        let o = self
+            .overloads
+            .iter()
+            .find(|o| args.iter().all(|(k, _)| o.params.iter().any(|p| p == k)))?;
+        let mut bound = vec![Value::Null; o.params.len()];
+        for (k, v) in args {
+            if let Some(i) = o.params.iter().position(|p| *p == k) {
+                bound[i] = v;
+            }
+        }
+        Some((o, bound))
+    }
+}
+
+impl Callable for Builtin {
+    fn name(&self) -> Option<&str> {
+        Some(&self.name)
+    }
+
+    fn params(&self) -> Vec<Arc<str>> {
+        self.overloads
+            .first()
+            .map(|o| o.params.clone())
+            .unwrap_or_default()
+    }
+
+    fn call(&self, state: &mut State<'_>, args: Args) -> Value {
+        let n = args.len();
+        let bound = match args {
+            Args::Positional(a) => self.bind_positional(a),
+            Args::Named(a) => self.bind_named(a),
+        };
+        match bound {
+            Some((o, values)) => {
+                let f = o.f.clone();
+                let prev = state.enter_function(&self.name);
+                let v = f(state, &values);
+                state.leave_function(prev);
+                v
+            }
+            None => {
+                state.warn(
+                    WarningKind::NoFunctionFound,
+                    format!(
+                        "No function found with name '{}' and {} parameters",
+                        self.name, n
+                    ),
+                );
+                Value::Null
+            }
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The public API: [`Engine`], [`Expression`], [`UnaryTests`], [`Evaluation`].
+
+use std::sync::Arc;
+
+use crate::builtins::Registry;
+use crate::error::{Error, Warning};
+use crate::eval::{self, State};
+use crate::syntax::{self, ast::Node, names::NameMatcher};
+use crate::value::temporal;
+use crate::value::{Context, DateTime, Value};
+
+/// A clock: returns the current date and time for `now()` and `today()`.
+pub type Clock = Arc<dyn Fn() -> DateTime + Send + Sync>;
+
+/// Resource limits, all configurable on the [`Engine`].
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// Maximum nesting depth of an expression (parentheses, lists, calls, …).
+    pub max_depth: usize,
+    /// Maximum number of evaluation steps (nodes visited, loop iterations); `None` = no limit.
+    pub max_steps: Option<u64>,
+    /// Maximum number of items a range iteration or `for` may produce.
+    pub max_items: usize,
+    /// Maximum length in bytes of a string built by an operation.
+    pub max_string_len: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 256,
+            max_steps: Some(50_000_000),
+            max_items: 10_000_000,
+            max_string_len: 64 * 1024 * 1024,
+        }
+    }
+}
+
+pub(crate) struct EngineInner {
+    pub(crate) registry: Registry,
+    pub(crate) clock: Clock,
+    pub(crate) limits: Limits,
+    pub(crate) names: NameMatcher,
+}
+
+impl Clone for EngineInner {
+    fn clone(&self) -> Self {
+        EngineInner {
+            registry: self.registry.clone(),
+            clock: self.clock.clone(),
+            limits: self.limits.clone(),
+            names: self.names.clone(),
+        }
+    }
+}
+
+/// The FEEL engine: function registry, clock and limits. Cheap to clone.
+///
+/// ```
+/// let engine = feel::Engine::new();
+/// let out = engine.evaluate("upper case(\"abc\")", &feel::Context::new()).unwrap();
+/// assert_eq!(out.value, feel::Value::from("ABC"));
+/// ```
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<EngineInner>,
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Engine::new()
+    }
+}
+
+impl Engine {
+    /// An engine with every built-in function.
+    pub fn new() -> Self {
+        Self::with_registry(Registry::standard())
+    }
+
+    /// An engine with no functions at all.
+    pub fn empty() -> Self {
+        Self::with_registry(Registry::default())
+    }
+
+    fn with_registry(registry: Registry) -> Self {
+        let names = NameMatcher::new(registry.names().map(|n| n.as_ref()));
+        Engine {
+            inner: Arc::new(EngineInner {
+                registry,
+                clock: Arc::new(temporal::system_now),
+                limits: Limits::default(),
+                names,
+            }),
+        }
+    }
+
+    fn inner_mut(&mut self) -> &mut EngineInner {
+        Arc::make_mut(&mut self.inner)
+    }
+
+    /// Register a function (one signature; call again with the same name to add another).
+    /// Parameter names are used for named invocation; a last name ending in `...`
+    /// collects the remaining arguments into a list.
+    ///
+    /// ```
+    /// use feel::{Engine, Value};
+    /// let mut engine = Engine::new();
+    /// engine.register("double", &["x"], |_state, args| match &args[0] {
+    ///     Value::Number(n) => Value::Number(*n * feel::Decimal::TWO),
+    ///     _ => Value::Null,
+    /// });
+    /// let out = engine.evaluate("double(x: 21)", &feel::Context::new()).unwrap();
+    /// assert_eq!(out.value, Value::from(42));
+    /// ```
+    pub fn register(
+        &mut self,
+        name: &str,
+        params: &[&str],
+        f: impl Fn(&mut State<'_>, &[Value]) -> Value + Send + Sync + 'static,
+    ) {
+        let inner = self.inner_mut();
+        inner.registry.add(name, params, Arc::new(f));
+        inner.names = NameMatcher::new(inner.registry.names().map(|n| n.as_ref()));
+    }
+
+    /// Set the clock `now()` and `today()` read.
+    pub fn set_clock(&mut self, clock: impl Fn() -> DateTime + Send + Sync + 'static) {
+        self.inner_mut().clock = Arc::new(clock);
+    }
+
+    /// Set the resource limits.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.inner_mut().limits = limits;
+    }
+
+    /// The current limits.
+    pub fn limits(&self) -> &Limits {
+        &self.inner.limits
+    }
+
+    /// Compile an expression. Multi-word names are recognised when they are built-in
+    /// function names or are declared in the expression itself; use
+    /// [`Engine::compile_with_names`] for variables with spaces in their names.
+    pub fn compile(&self, text: &str) -> Result<Expression, Error> {
+        self.compile_with_names(text, &[])
+    }
+
+    /// Compile an expression, knowing the names of the variables it will see (needed for
+    /// names such as `Monthly Salary` written without backticks).
+    pub fn compile_with_names(&self, text: &str, names: &[&str]) -> Result<Expression, Error> {
+        let root = syntax::parse_expression(text, &self.inner, names)?;
+        Ok(Expression {
+            engine: self.inner.clone(),
+            root: Arc::new(root),
+            source: Arc::from(text),
+        })
+    }
+
+    /// Compile unary tests (a decision table input entry): `< 10`, `[1..5], 7`, `not("a")`, `-`.
+    pub fn compile_unary_tests(&self, text: &str) -> Result<UnaryTests, Error> {
+        self.compile_unary_tests_with_names(text, &[])
+    }
+
+    /// [`Engine::compile_unary_tests`] with known variable names.
+    pub fn compile_unary_tests_with_names(
+        &self,
+        text: &str,
+        names: &[&str],
+    ) -> Result<UnaryTests, Error> {
+        let tests = syntax::parse_unary_tests(text, &self.inner, names)?;
+        Ok(UnaryTests {
+            engine: self.inner.clone(),
+            tests: Arc::new(tests),
+            source: Arc::from(text),
+        })
+    }
+
+    /// Compile and evaluate in one go; the keys of `vars` are known names.
+    pub fn evaluate(&self, text: &str, vars: &Context) -> Result<Evaluation, Error> {
+        let names: Vec<&str> = vars.keys().map(|k| k.as_ref()).collect();
+        self.compile_with_names(text, &names)?.evaluate(vars)
+    }
+}
+
+/// The result of an evaluation: the value and the suppressed failures.
+#[derive(Clone, Debug)]
+pub struct Evaluation {
+    /// The result.
+    pub value: Value,
+    /// Problems that were turned into `null`s along the way.
+    pub warnings: Vec<Warning>,
+}
+
+/// A compiled expression: `Send + Sync`, never re-parsed.
+#[derive(Clone)]
+pub struct Expression {
+    engine: Arc<EngineInner>,
+    root: Arc<Node>,
+    source: Arc<str>,
+}
+
+impl std::fmt::Debug for Expression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Expression")
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl Expression {
+    /// Evaluate against variables.
+    pub fn evaluate(&self, vars: &Context) -> Result<Evaluation, Error> {
+        eval::evaluate(&self.engine, &self.root, vars).map_err(|e| e.with_source(&self.source))
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}
+
+/// Compiled unary tests.
+#[derive(Clone)]
+pub struct UnaryTests {
+    engine: Arc<EngineInner>,
+    tests: Arc<Vec<syntax::ast::UnaryTest>>,
+    source: Arc<str>,
+}
+
+impl UnaryTests {
+    /// Test `input` against the tests; the result is `true`, `false` or `null`.
+    /// `input` is also visible as `?` and as `cellInput`.
+    pub fn evaluate(&self, input: &Value, vars: &Context) -> Result<Evaluation, Error> {
+        eval::evaluate_unary_tests(&self.engine, &self.tests, input, vars)
+            .map_err(|e| e.with_source(&self.source))
+    }
+
+    /// The source text.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+}

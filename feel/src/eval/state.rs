@@ -1,0 +1,97 @@
+//! Evaluation state: warnings, the step budget, the clock, the function being called.
+
+use std::sync::Arc;
+
+use crate::error::{Error, ErrorKind, Span, Warning, WarningKind};
+use crate::value::{Args, DateTime, Function, Value};
+use crate::EngineInner;
+
+/// The state of one evaluation, handed to every built-in and registered function.
+pub struct State<'e> {
+    pub(crate) engine: &'e EngineInner,
+    pub(crate) warnings: Vec<Warning>,
+    pub(crate) fatal: Option<Error>,
+    pub(crate) span: Span,
+    pub(crate) steps: u64,
+    pub(crate) depth: u32,
+    function: Option<Arc<str>>,
+}
+
+impl<'e> State<'e> {
+    pub(crate) fn new(engine: &'e EngineInner) -> Self {
+        State {
+            engine,
+            warnings: Vec::new(),
+            fatal: None,
+            span: Span::default(),
+            steps: 0,
+            depth: 0,
+            function: None,
+        }
+    }
+
+    /// Record a suppressed failure at the current position.
+    pub fn warn(&mut self, kind: WarningKind, message: impl Into<String>) {
+        if self.warnings.len() < 1000 {
+            self.warnings.push(Warning {
+                kind,
+                message: message.into(),
+                span: Some(self.span),
+            });
+        }
+    }
+
+    /// Record that the current built-in failed, and return `null`.
+    ///
+    /// The message reads `Failed to invoke function '<name>': <problem>`.
+    pub fn fail_call(&mut self, problem: impl std::fmt::Display) -> Value {
+        let name = self.function.clone().unwrap_or_else(|| Arc::from("?"));
+        self.warn(
+            WarningKind::FunctionInvocationFailure,
+            format!("Failed to invoke function '{name}': {problem}"),
+        );
+        Value::Null
+    }
+
+    /// Record that the current built-in got arguments it cannot take, and return `null`.
+    pub fn illegal_args(&mut self, args: &[Value]) -> Value {
+        let list: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
+        self.fail_call(format!("Illegal arguments: {}", list.join(", ")))
+    }
+
+    /// Stop the evaluation with an error (used by `assert`).
+    pub fn abort(&mut self, kind: ErrorKind, message: impl Into<String>) -> Value {
+        if self.fatal.is_none() {
+            self.fatal = Some(Error::new(kind, message).with_span(self.span));
+        }
+        Value::Null
+    }
+
+    /// Whether the evaluation has been aborted.
+    pub fn aborted(&self) -> bool {
+        self.fatal.is_some()
+    }
+
+    /// Call a function value with positional arguments.
+    pub fn call(&mut self, f: &Function, args: Vec<Value>) -> Value {
+        f.call(self, Args::Positional(args))
+    }
+
+    /// The current date and time from the engine's clock.
+    pub fn now(&self) -> DateTime {
+        (self.engine.clock)()
+    }
+
+    /// The name of the built-in being called, if any.
+    pub fn function_name(&self) -> Option<&str> {
+        self.function.as_deref()
+    }
+
+    pub(crate) fn enter_function(&mut self, name: &Arc<str>) -> Option<Arc<str>> {
+        self.function.replace(name.clone())
+    }
+
+    pub(crate) fn leave_function(&mut self, prev: Option<Arc<str>>) {
+        self.function = prev;
+    }
+}

@@ -1,0 +1,42 @@
+//! # feel — a FEEL (DMN 1.5) expression engine
+//!
+//! Compile an expression once, evaluate it many times against different variables.
+//!
+//! ```
+//! use feel::{Engine, Context, Value};
+//!
+//! let engine = Engine::new();
+//! let expr = engine.compile("if x > 10 then \"big\" else \"small\"").unwrap();
+//! let mut vars = Context::new();
+//! vars.insert("x", Value::from(42));
+//! let out = expr.evaluate(&vars).unwrap();
+//! assert_eq!(out.value, Value::from("big"));
+//! assert!(out.warnings.is_empty());
+//! ```
+//!
+//! Runtime problems (a missing variable, adding a string to a number, a built-in given the
+//! wrong arguments) give `null` plus a [`Warning`], as Camunda's engine reports
+//! "suppressed failures". Only syntax errors, exceeded limits and a failed `assert` are
+//! hard [`Error`]s.
+//!
+//! See `COMPATIBILITY.md` (in the crate folder) for where this engine follows the DMN 1.5
+//! specification rather than Camunda's engine.
+
+mod builtins;
+mod engine;
+mod error;
+mod eval;
+mod syntax;
+mod value;
+
+pub use builtins::{NativeFn, Registry};
+pub(crate) use engine::EngineInner;
+pub use engine::{Engine, Evaluation, Expression, Limits, UnaryTests};
+pub use error::{render_caret, Error, ErrorKind, Span, Warning, WarningKind};
+pub use eval::State;
+pub use value::number::{format_decimal, parse_decimal};
+pub use value::temporal;
+pub use value::{
+    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, Range, Time, Value,
+    ValueKind, YmDuration, Zone,
+};

@@ -1,0 +1,171 @@
+//! The typed syntax tree. Every node carries its span; no node is ever stored in a `Value`
+//! except through a compiled user function.
+
+use std::sync::Arc;
+
+use crate::error::Span;
+use crate::value::Value;
+
+/// An expression node with its span.
+#[derive(Clone, Debug)]
+pub struct Node {
+    /// What the node is.
+    pub expr: Expr,
+    /// Where it is in the source.
+    pub span: Span,
+}
+
+/// Binary arithmetic operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+    /// `**`
+    Pow,
+}
+
+/// Comparison operators.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `=`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// Expression kinds.
+#[derive(Clone, Debug)]
+pub enum Expr {
+    /// A literal value (numbers, strings, booleans, null, temporal literals).
+    Literal(Value),
+    /// A name reference (`x`, `Monthly Salary`, `?`).
+    Name(Arc<str>),
+    /// Unary minus.
+    Neg(Box<Node>),
+    /// Arithmetic.
+    Arith(ArithOp, Box<Node>, Box<Node>),
+    /// Comparison.
+    Cmp(CmpOp, Box<Node>, Box<Node>),
+    /// `a and b`
+    And(Box<Node>, Box<Node>),
+    /// `a or b`
+    Or(Box<Node>, Box<Node>),
+    /// `x between a and b`
+    Between(Box<Node>, Box<Node>, Box<Node>),
+    /// `x in tests`
+    In(Box<Node>, Vec<UnaryTest>),
+    /// `x instance of T`
+    InstanceOf(Box<Node>, Type),
+    /// `if c then a else b`
+    If(Box<Node>, Box<Node>, Box<Node>),
+    /// `for a in x, b in y return e`
+    For(Vec<Iterator>, Box<Node>),
+    /// `some`/`every` … `satisfies`
+    Quantified {
+        /// `true` for `every`.
+        every: bool,
+        /// The iterators.
+        iterators: Vec<Iterator>,
+        /// The condition.
+        condition: Box<Node>,
+    },
+    /// `[a, b]`
+    List(Vec<Node>),
+    /// `{a: 1, "b": 2}`
+    Context(Vec<(Arc<str>, Node)>),
+    /// `[a..b]`, `(a..b)`, `]a..b[`, …
+    Range {
+        /// Lower end point.
+        start: Box<Node>,
+        /// Lower end included.
+        start_included: bool,
+        /// Upper end point.
+        end: Box<Node>,
+        /// Upper end included.
+        end_included: bool,
+    },
+    /// `< 10`, `>= x`, `= 5` as an expression (a unary comparison, giving a range or a test).
+    UnaryCmp(CmpOp, Box<Node>),
+    /// `list[condition]` or `list[index]`
+    Filter(Box<Node>, Box<Node>),
+    /// `a.b`
+    Path(Box<Node>, Arc<str>),
+    /// `f(args)`
+    Call(Box<Node>, CallArgs),
+    /// `function(a, b) body`
+    Function(Arc<FunctionDef>),
+}
+
+/// A user-defined function.
+#[derive(Debug)]
+pub struct FunctionDef {
+    /// Parameter names with optional types.
+    pub params: Vec<(Arc<str>, Option<Type>)>,
+    /// The body.
+    pub body: Node,
+}
+
+/// One iteration context of `for`/`some`/`every`.
+#[derive(Clone, Debug)]
+pub struct Iterator {
+    /// The variable name.
+    pub name: Arc<str>,
+    /// The collection, or the start of a `a..b` range.
+    pub source: Node,
+    /// The end of a `a..b` range.
+    pub range_end: Option<Node>,
+}
+
+/// Invocation arguments.
+#[derive(Clone, Debug)]
+pub enum CallArgs {
+    /// Positional arguments.
+    Positional(Vec<Node>),
+    /// Named arguments.
+    Named(Vec<(Arc<str>, Node)>),
+}
+
+/// A unary test (decision table input entry, or the right side of `in`).
+#[derive(Clone, Debug)]
+pub enum UnaryTest {
+    /// `-`: matches anything.
+    Any,
+    /// An expression: a range/comparison (containment), a list (membership), a boolean
+    /// using `?`, or a value compared with `=`.
+    Expr(Node),
+    /// `not(tests)`
+    Not(Vec<UnaryTest>),
+}
+
+/// A FEEL type, as written after `instance of` or in function parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// `Any`
+    Any,
+    /// `Null`
+    Null,
+    /// A named type: `number`, `string`, `date and time`, `list`, `context`, …
+    Named(Arc<str>),
+    /// `list<T>`
+    List(Box<Type>),
+    /// `context<a: T, …>`
+    Context(Vec<(Arc<str>, Type)>),
+    /// `range<T>`
+    Range(Box<Type>),
+    /// `function<T, …> -> R`
+    Function(Vec<Type>, Box<Type>),
+}

@@ -1,0 +1,7 @@
+//! From text to syntax tree: the pest grammar, the multi-word name pass, the parser.
+
+pub mod ast;
+pub(crate) mod names;
+mod parser;
+
+pub(crate) use parser::{parse_expression, parse_unary_tests};

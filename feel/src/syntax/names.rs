@@ -1,0 +1,234 @@
+//! Multi-word names (`Monthly Salary`, `date and time`, `Full-Name`).
+//!
+//! FEEL cannot be tokenised without knowing the names in scope. Before parsing, every
+//! occurrence of a known name that contains spaces or name symbols (outside strings,
+//! comments and backticks) has those separator bytes replaced by a marker byte (`\x1F`),
+//! keeping every byte offset. The grammar accepts the marker inside a name, and the
+//! parser reads the name's text back from the original source.
+
+use regex::Regex;
+
+/// The byte that stands for a separator inside a known name.
+pub(crate) const JOIN: char = '\x1F';
+
+/// Finds known multi-word names in expression text.
+#[derive(Clone)]
+pub(crate) struct NameMatcher {
+    regex: Option<Regex>,
+}
+
+fn is_multi(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .any(|c| !(c.is_alphanumeric() || c == '_' || c == '?'))
+}
+
+fn pattern_for(name: &str) -> String {
+    let mut p = String::new();
+    let words: Vec<&str> = name.split_whitespace().collect();
+    for (i, w) in words.iter().enumerate() {
+        if i > 0 {
+            p.push_str(r"\s+");
+        }
+        p.push_str(&regex::escape(w));
+    }
+    let starts_word = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    let ends_word = name
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_');
+    format!(
+        "{}{}{}",
+        if starts_word { r"\b" } else { "" },
+        p,
+        if ends_word { r"\b" } else { "" }
+    )
+}
+
+impl NameMatcher {
+    /// A matcher for the multi-word names among `names`.
+    pub(crate) fn new<'a>(names: impl Iterator<Item = &'a str>) -> Self {
+        let mut multi: Vec<&str> = names.filter(|n| is_multi(n) && n.len() < 200).collect();
+        multi.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        multi.dedup();
+        if multi.is_empty() {
+            return NameMatcher { regex: None };
+        }
+        let alternation: Vec<String> = multi.iter().map(|n| pattern_for(n)).collect();
+        let regex = Regex::new(&format!("(?:{})", alternation.join("|"))).ok();
+        NameMatcher { regex }
+    }
+
+    /// Byte ranges of known names in `text`.
+    fn find(&self, text: &str, out: &mut Vec<(usize, usize)>) {
+        if let Some(re) = &self.regex {
+            out.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+        }
+    }
+}
+
+/// Byte ranges of string literals, backtick names and comments.
+fn opaque_regions(text: &str) -> Vec<(usize, usize)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        match b[i] {
+            b'"' | b'`' => {
+                let q = b[i];
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    if b[i] == b'\\' && q == b'"' {
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                i = (i + 1).min(b.len());
+                out.push((start, i));
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                out.push((start, i));
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i = (i + 2).min(b.len());
+                out.push((start, i));
+            }
+            _ => i += 1,
+        }
+    }
+    out
+}
+
+/// Names the expression declares itself: context keys and parameters written as several
+/// words before `:` or in a `function(...)` parameter list.
+fn declared_names(text: &str) -> Vec<String> {
+    static KEYWORDS: &[&str] = &[
+        "if",
+        "then",
+        "else",
+        "for",
+        "in",
+        "return",
+        "some",
+        "every",
+        "satisfies",
+        "and",
+        "or",
+        "between",
+        "instance",
+        "of",
+        "function",
+        "not",
+        "true",
+        "false",
+        "null",
+    ];
+    let mut out = Vec::new();
+    let b = text.as_bytes();
+    for (pos, c) in text.char_indices() {
+        if c != ':' {
+            continue;
+        }
+        // walk back over words and spaces
+        let mut j = pos;
+        while j > 0 && (b[j - 1] == b' ' || b[j - 1] == b'\t') {
+            j -= 1;
+        }
+        let end = j;
+        let prefix = &text[..end];
+        let start = prefix
+            .char_indices()
+            .rev()
+            .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_' || *ch == ' ' || *ch == '?'))
+            .map_or(0, |(i, ch)| i + ch.len_utf8());
+        let cand = text[start..end].trim();
+        if cand.contains(' ') && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
+            out.push(cand.to_string());
+        }
+    }
+    out
+}
+
+/// Mark the separators of every known multi-word name in `text` with [`JOIN`].
+/// Returns `None` when nothing needs marking.
+pub(crate) fn mark(text: &str, engine_names: &NameMatcher, extra: &[&str]) -> Option<String> {
+    let declared = if text.contains(':') {
+        declared_names(text)
+    } else {
+        Vec::new()
+    };
+    let mut ranges = Vec::new();
+    engine_names.find(text, &mut ranges);
+    let extra_multi: Vec<&str> = extra
+        .iter()
+        .copied()
+        .chain(declared.iter().map(String::as_str))
+        .filter(|n| is_multi(n))
+        .collect();
+    if !extra_multi.is_empty() {
+        NameMatcher::new(extra_multi.into_iter()).find(text, &mut ranges);
+    }
+    if ranges.is_empty() {
+        return None;
+    }
+    let opaque = opaque_regions(text);
+    let mut bytes = text.as_bytes().to_vec();
+    ranges.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let mut last_end = 0;
+    let mut changed = false;
+    for (s, e) in ranges {
+        if s < last_end || opaque.iter().any(|(os, oe)| s < *oe && e > *os) {
+            continue;
+        }
+        // a name followed by `(` that is a function call keeps its words joined too
+        for i in s..e {
+            let c = bytes[i];
+            if c.is_ascii() && !(c.is_ascii_alphanumeric() || c == b'_' || c == b'?') {
+                bytes[i] = JOIN as u8;
+                changed = true;
+            }
+        }
+        last_end = e;
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_known_names_outside_strings() {
+        let m = NameMatcher::new(["date and time", "upper case"].into_iter());
+        let out = mark("date and time(\"date and time\") + upper case(x)", &m, &[]).unwrap();
+        assert_eq!(
+            out,
+            "date\x1Fand\x1Ftime(\"date and time\") + upper\x1Fcase(x)"
+        );
+        let out = mark("12 * Monthly Salary", &m, &["Monthly Salary"]).unwrap();
+        assert_eq!(out, "12 * Monthly\x1FSalary");
+        assert!(mark("a + b", &m, &[]).is_none());
+    }
+
+    #[test]
+    fn declared_context_keys() {
+        let m = NameMatcher::new(std::iter::empty());
+        let out = mark("{first name: 1, x: first name}", &m, &[]).unwrap();
+        assert_eq!(out, "{first\x1Fname: 1, x: first\x1Fname}");
+    }
+}
