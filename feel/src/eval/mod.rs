@@ -1,5 +1,6 @@
 //! The tree-walking evaluator.
 
+pub mod ops;
 mod state;
 
 pub use state::State;
