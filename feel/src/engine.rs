@@ -176,6 +176,11 @@ impl Engine {
         })
     }
 
+    /// Parse a FEEL type (`number`, `list<string>`, `context<a: number>`, …).
+    pub fn parse_type(&self, text: &str) -> Result<crate::syntax::ast::Type, Error> {
+        syntax::parse_type(text)
+    }
+
     /// Compile and evaluate in one go; the keys of `vars` are known names.
     pub fn evaluate(&self, text: &str, vars: &Context) -> Result<Evaluation, Error> {
         let names: Vec<&str> = vars.keys().map(|k| k.as_ref()).collect();

@@ -33,7 +33,9 @@ pub use builtins::{NativeFn, Registry};
 pub(crate) use engine::EngineInner;
 pub use engine::{Engine, Evaluation, Expression, Limits, UnaryTests};
 pub use error::{render_caret, Error, ErrorKind, Span, Warning, WarningKind};
+pub use eval::types::{conform, instance_of};
 pub use eval::{ops, State};
+pub use syntax::ast::Type;
 pub use value::number::{format_decimal, parse_decimal};
 pub use value::temporal;
 pub use value::{

@@ -2,6 +2,7 @@
 
 pub mod ops;
 mod state;
+pub mod types;
 
 pub use state::State;
 
