@@ -59,35 +59,84 @@ fn node(expr: Expr, span: Span) -> Node {
     Node { expr, span }
 }
 
-/// Reject input nested deeper than the limit before pest recurses into it.
+/// Reject input nested deeper than the limit before pest recurses into it: bracket depth,
+/// runs of prefix minus, nesting keywords and the total number of operators are bounded, so
+/// neither the parser nor the syntax tree can exhaust the stack.
 fn check_nesting(text: &str, max_depth: usize) -> Result<()> {
+    let limit = |what: &str, at: usize| {
+        Err(syntax_error(
+            format!("expression too deeply nested: more than {max_depth} {what}"),
+            Span::new(at, at + 1),
+        )
+        .with_kind(ErrorKind::LimitExceeded))
+    };
     let b = text.as_bytes();
-    let mut depth = 0usize;
+    let (mut depth, mut minus_run, mut keywords, mut operators) = (0usize, 0usize, 0usize, 0usize);
+    let max_operators = max_depth.saturating_mul(40);
     let mut i = 0;
     while i < b.len() {
-        match b[i] {
+        let c = b[i];
+        if c != b'-' && !c.is_ascii_whitespace() {
+            minus_run = 0;
+        }
+        match c {
             b'"' | b'`' => {
-                let q = b[i];
                 i += 1;
-                while i < b.len() && b[i] != q {
-                    if b[i] == b'\\' && q == b'"' {
+                while i < b.len() && b[i] != c {
+                    if b[i] == b'\\' && c == b'"' {
                         i += 1;
                     }
                     i += 1;
                 }
             }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
             b'(' | b'[' | b'{' => {
                 depth += 1;
                 if depth > max_depth {
-                    return Err(syntax_error(
-                        format!("expression nested deeper than the limit of {max_depth}"),
-                        Span::new(i, i + 1),
-                    )
-                    .with_kind(ErrorKind::LimitExceeded));
+                    return limit("levels of brackets", i);
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'-' => {
+                minus_run += 1;
+                operators += 1;
+                if minus_run > max_depth {
+                    return limit("prefix operators in a row", i);
+                }
+            }
+            b'+' | b'*' | b'/' | b'<' | b'>' | b'=' => operators += 1,
+            c if c.is_ascii_alphabetic() => {
+                let start = i;
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                let prev_ok =
+                    start == 0 || !(b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'_');
+                match &text[start..i] {
+                    "if" | "for" | "some" | "every" | "function" if prev_ok => keywords += 1,
+                    "and" | "or" | "between" | "in" if prev_ok => operators += 1,
+                    _ => {}
+                }
+                if keywords > max_depth {
+                    return limit("if/for/some/every/function expressions", start);
+                }
+                continue;
+            }
             _ => {}
+        }
+        if operators > max_operators {
+            return limit("operators per expression (40 per level)", i);
         }
         i += 1;
     }
@@ -482,18 +531,9 @@ impl Ctx<'_> {
                 Expr::Literal(v)
             }
             Rule::name => Expr::Name(self.name_text(&pair)),
-            Rule::paren => {
-                let inner = pair.into_inner().next().ok_or_else(|| internal(span))?;
-                return Ok(Node {
-                    span,
-                    ..self.expression(inner)?
-                });
+            Rule::paren_or_range | Rule::list_or_range | Rule::open_range => {
+                return self.bracketed(pair);
             }
-            Rule::list => Expr::List(
-                pair.into_inner()
-                    .map(|p| self.expression(p))
-                    .collect::<Result<_>>()?,
-            ),
             Rule::context => {
                 let mut entries: Vec<(Arc<str>, Node)> = Vec::new();
                 for e in pair.into_inner() {
@@ -515,19 +555,6 @@ impl Ctx<'_> {
                     entries.push((key, self.expression(v)?));
                 }
                 Expr::Context(entries)
-            }
-            Rule::range_lit => {
-                let mut parts = pair.into_inner();
-                let open = parts.next().ok_or_else(|| internal(span))?;
-                let start = parts.next().ok_or_else(|| internal(span))?;
-                let end = parts.next().ok_or_else(|| internal(span))?;
-                let close = parts.next().ok_or_else(|| internal(span))?;
-                Expr::Range {
-                    start: Box::new(self.expression(start)?),
-                    start_included: open.as_str() == "[",
-                    end: Box::new(self.expression(end)?),
-                    end_included: close.as_str() == "]",
-                }
             }
             Rule::if_expr => {
                 let mut parts = pair
@@ -598,6 +625,41 @@ impl Ctx<'_> {
             _ => return Err(internal(span)),
         };
         Ok(node(expr, span))
+    }
+
+    /// `( e )`, `(a..b)`, `[a, b]`, `[a..b]`, `]a..b[` and friends.
+    fn bracketed(&self, pair: Pair<'_, Rule>) -> Result<Node> {
+        let span = span_of(&pair);
+        let rule = pair.as_rule();
+        let open = pair.as_str().chars().next().unwrap_or('(');
+        let mut exprs = Vec::new();
+        let mut close = None;
+        for p in pair.into_inner() {
+            match p.as_rule() {
+                Rule::range_close => close = p.as_str().chars().next(),
+                _ => exprs.push(self.expression(p)?),
+            }
+        }
+        if let Some(close) = close {
+            let mut it = exprs.into_iter();
+            let start = it.next().ok_or_else(|| internal(span))?;
+            let end = it.next().ok_or_else(|| internal(span))?;
+            let expr = Expr::Range {
+                start: Box::new(start),
+                start_included: open == '[',
+                end: Box::new(end),
+                end_included: close == ']',
+            };
+            return Ok(node(expr, span));
+        }
+        match rule {
+            Rule::paren_or_range => {
+                let inner = exprs.into_iter().next().ok_or_else(|| internal(span))?;
+                Ok(Node { span, ..inner })
+            }
+            Rule::list_or_range => Ok(node(Expr::List(exprs), span)),
+            _ => Err(internal(span)),
+        }
     }
 
     fn string(&self, pair: &Pair<'_, Rule>) -> Result<String> {
@@ -702,6 +764,26 @@ impl Ctx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn engine() -> crate::Engine {
+        crate::Engine::new()
+    }
+
+    #[test]
+    fn deep_input_is_an_error_not_a_crash() {
+        let e = engine();
+        for text in [
+            "(".repeat(100_000) + "1" + &")".repeat(100_000),
+            "[".repeat(100_000) + &"]".repeat(100_000),
+            "-".repeat(100_000) + "1",
+            "1".to_string() + &"+1".repeat(100_000),
+            "if true then ".repeat(10_000) + "1" + &" else 2".repeat(10_000),
+        ] {
+            let err = e.compile(&text).err().map(|e| e.kind());
+            assert_eq!(err, Some(ErrorKind::LimitExceeded), "{}", &text[..20]);
+        }
+        assert!(e.compile(&("(".repeat(50) + "1" + &")".repeat(50))).is_ok());
+    }
 
     #[test]
     fn strings_decode_escapes() {
