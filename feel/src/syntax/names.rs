@@ -192,11 +192,9 @@ pub(crate) fn mark(text: &str, engine_names: &NameMatcher, extra: &[&str]) -> Op
         if s < last_end || opaque.iter().any(|(os, oe)| s < *oe && e > *os) {
             continue;
         }
-        // a name followed by `(` that is a function call keeps its words joined too
-        for i in s..e {
-            let c = bytes[i];
-            if c.is_ascii() && !(c.is_ascii_alphanumeric() || c == b'_' || c == b'?') {
-                bytes[i] = JOIN as u8;
+        for c in bytes.iter_mut().take(e).skip(s) {
+            if c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'?') {
+                *c = JOIN as u8;
                 changed = true;
             }
         }
