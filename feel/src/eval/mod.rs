@@ -109,9 +109,10 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                     }
                     let mut saw_null = false;
                     for item in items.iter() {
+                        // membership: a value of another type is simply not a member
                         let r = match item {
                             Value::Range(r) => ops::in_range(input, r),
-                            other => ops::equal(input, other),
+                            other => ops::equal(input, other).or(Some(false)),
                         };
                         match r {
                             Some(true) => return Value::Bool(true),
@@ -324,8 +325,11 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         }
         Expr::For(iters, body) => {
             let mut results = Vec::new();
-            for_loop(iters, body, scope, st, &mut results);
-            Value::list(results)
+            if for_loop(iters, body, scope, st, &mut results) {
+                Value::list(results)
+            } else {
+                Value::Null
+            }
         }
         Expr::Quantified {
             every,
@@ -467,7 +471,16 @@ fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Opti
         Some(end) => (src, eval(end, scope, st)),
         None => match src {
             Value::List(items) => return Some(items.as_ref().clone()),
-            Value::Range(r) if r.start.as_number().is_some() && r.end.as_number().is_some() => {
+            Value::Range(r) => {
+                let ok = matches!((&r.start, &r.end), (Value::Number(a), Value::Number(b))
+                    if a <= b && a.fract().is_zero() && b.fract().is_zero());
+                if !ok {
+                    st.warn(
+                        WarningKind::InvalidType,
+                        format!("can't iterate over the range {}", Value::Range(r.clone())),
+                    );
+                    return None;
+                }
                 let (mut a, mut b) = (r.start.as_number()?, r.end.as_number()?);
                 if !r.start_included {
                     a += Decimal::ONE;
@@ -545,7 +558,7 @@ fn for_loop(
     scope: &Scope<'_>,
     st: &mut State<'_>,
     results: &mut Vec<Value>,
-) {
+) -> bool {
     let Some((first, rest)) = iters.split_first() else {
         let partial = Value::list(results.clone());
         let s = Scope::One {
@@ -555,29 +568,32 @@ fn for_loop(
         };
         let v = eval(body, &s, st);
         results.push(v);
-        return;
+        return true;
     };
     let Some(items) = iteration_items(first, scope, st) else {
-        return;
+        return false;
     };
     for item in items {
         if st.fatal.is_some() {
-            return;
+            return false;
         }
         if results.len() >= st.engine.limits.max_items {
             st.abort(
                 ErrorKind::LimitExceeded,
                 "for produces more items than the limit",
             );
-            return;
+            return false;
         }
         let s = Scope::One {
             parent: scope,
             name: &first.name,
             value: item,
         };
-        for_loop(rest, body, &s, st, results);
+        if !for_loop(rest, body, &s, st, results) {
+            return false;
+        }
     }
+    true
 }
 
 /// Call `f` for each combination; stop when it returns false.

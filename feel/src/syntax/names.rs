@@ -151,10 +151,13 @@ fn declared_names(text: &str) -> Vec<String> {
         let start = prefix
             .char_indices()
             .rev()
-            .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_' || *ch == ' ' || *ch == '?'))
+            .find(|(_, ch)| !(ch.is_alphanumeric() || "_ ?+-*/.'".contains(*ch)))
             .map_or(0, |(i, ch)| i + ch.len_utf8());
         let cand = text[start..end].trim();
-        if cand.contains(' ') && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
+        let multi = cand.contains(|c: char| " +-*/.'".contains(c));
+        let ok_ends = cand.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && cand.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '?');
+        if multi && ok_ends && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
             out.push(cand.to_string());
         }
     }
