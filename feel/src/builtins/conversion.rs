@@ -165,7 +165,9 @@ fn time_hms(state: &mut State<'_>, args: &[Value]) -> Value {
         return state.illegal_args(args);
     };
     let whole = s.trunc();
-    let nano = ((s - whole) * Decimal::from(1_000_000_000)).trunc().to_u32();
+    let nano = ((s - whole) * Decimal::from(1_000_000_000))
+        .trunc()
+        .to_u32();
     let time = match (u32::try_from(h), u32::try_from(m), whole.to_u32(), nano) {
         (Ok(h), Ok(m), Some(sec), Some(nano)) => Time::new(h, m, sec, nano, zone),
         _ => None,
@@ -374,7 +376,10 @@ mod tests {
         let Some(Value::DateTime(dt)) = parse_literal("2021-09-08T10:30:00@Europe/Berlin") else {
             panic!("literal");
         };
-        assert_eq!(java_date_time(&dt), "2021-09-08T10:30:00+02:00[Europe/Berlin]");
+        assert_eq!(
+            java_date_time(&dt),
+            "2021-09-08T10:30:00+02:00[Europe/Berlin]"
+        );
         let Some(Value::Time(t)) = parse_literal("10:30:00@Europe/Berlin") else {
             panic!("literal");
         };

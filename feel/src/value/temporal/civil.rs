@@ -146,7 +146,16 @@ mod tests {
 
     #[test]
     fn round_trips_day_numbers() {
-        for days in [-1_000_000, -719_468, -1, 0, 1, 18_000, 2_932_896, 365_000_000] {
+        for days in [
+            -1_000_000,
+            -719_468,
+            -1,
+            0,
+            1,
+            18_000,
+            2_932_896,
+            365_000_000,
+        ] {
             let (y, m, d) = civil_from_days(days);
             assert_eq!(days_from_civil(y, m, d), days);
         }

@@ -20,7 +20,13 @@ impl Display for Date {
 fn write_clock(f: &mut Formatter<'_>, nanos: u64) -> fmt::Result {
     let secs = nanos / 1_000_000_000;
     let frac = nanos % 1_000_000_000;
-    write!(f, "{:02}:{:02}:{:02}", secs / 3600, (secs / 60) % 60, secs % 60)?;
+    write!(
+        f,
+        "{:02}:{:02}:{:02}",
+        secs / 3600,
+        (secs / 60) % 60,
+        secs % 60
+    )?;
     write_fraction(f, frac)
 }
 

@@ -140,7 +140,11 @@ pub fn property(v: &Value, name: &str) -> Option<Value> {
                 "minute" => Some(num(m)),
                 "second" => Some(num(s)),
                 "time offset" => Some(offset_value(dt.offset_secs())),
-                "timezone" => Some(dt.zone.and_then(|z| z.id()).map_or(Value::Null, Value::from)),
+                "timezone" => Some(
+                    dt.zone
+                        .and_then(|z| z.id())
+                        .map_or(Value::Null, Value::from),
+                ),
                 _ => None,
             }
         }
@@ -187,10 +191,28 @@ mod tests {
     #[test]
     fn equality() {
         let e = |x: &str, y: &str| equal(&lit(x), &lit(y));
-        assert_eq!(e("2018-10-08T00:00:00+02:00", "2018-10-08T00:00:00@Europe/Paris"), Some(true));
-        assert_eq!(e("2018-12-08T00:00:00@Europe/Paris", "2018-12-08T00:00:00@Asia/Dhaka"), Some(false));
-        assert_eq!(e("2002-04-02T23:00:00-04:00", "2002-04-03T02:00:00-01:00"), Some(true));
-        assert_eq!(e("2018-12-08T00:00:00.0001", "2018-12-08T00:00:00"), Some(true));
+        assert_eq!(
+            e(
+                "2018-10-08T00:00:00+02:00",
+                "2018-10-08T00:00:00@Europe/Paris"
+            ),
+            Some(true)
+        );
+        assert_eq!(
+            e(
+                "2018-12-08T00:00:00@Europe/Paris",
+                "2018-12-08T00:00:00@Asia/Dhaka"
+            ),
+            Some(false)
+        );
+        assert_eq!(
+            e("2002-04-02T23:00:00-04:00", "2002-04-03T02:00:00-01:00"),
+            Some(true)
+        );
+        assert_eq!(
+            e("2018-12-08T00:00:00.0001", "2018-12-08T00:00:00"),
+            Some(true)
+        );
         assert_eq!(e("10:30:00.0001", "10:30:00.0002"), Some(true));
         assert_eq!(e("10:30:01", "10:30:00"), Some(false));
         assert_eq!(e("10:30:00Z", "10:30:00+00:00"), Some(true));
@@ -207,7 +229,10 @@ mod tests {
         let c = |x: &str, y: &str| compare(&lit(x), &lit(y));
         assert_eq!(c("2018-12-01", "2018-12-02"), Some(Ordering::Less));
         assert_eq!(c("-2018-12-01", "1018-12-02"), Some(Ordering::Less));
-        assert_eq!(c("2020-01-01T10:00:00+01:00", "2020-01-01T09:30:00Z"), Some(Ordering::Less));
+        assert_eq!(
+            c("2020-01-01T10:00:00+01:00", "2020-01-01T09:30:00Z"),
+            Some(Ordering::Less)
+        );
         assert_eq!(c("10:30:00.5", "10:30:00.7"), Some(Ordering::Less));
         assert_eq!(c("P1Y", "P2Y"), Some(Ordering::Less));
         assert_eq!(c("P2D", "PT47H"), Some(Ordering::Greater));
@@ -219,10 +244,22 @@ mod tests {
         let p = |x: &str, n: &str| property(&lit(x), n).map(|v| v.to_feel_string());
         assert_eq!(p("2018-12-10", "weekday").as_deref(), Some("1"));
         assert_eq!(p("2018-12-10T10:30:01", "second").as_deref(), Some("1"));
-        assert_eq!(p("2018-12-10T10:30:00+05:00", "time offset").as_deref(), Some("PT5H"));
-        assert_eq!(p("2018-07-10T10:30:00@Europe/Paris", "time offset").as_deref(), Some("PT2H"));
-        assert_eq!(p("2018-12-10T10:30:00", "time offset").as_deref(), Some("null"));
-        assert_eq!(p("2018-12-10T10:30:00@Etc/UTC", "timezone").as_deref(), Some("Etc/UTC"));
+        assert_eq!(
+            p("2018-12-10T10:30:00+05:00", "time offset").as_deref(),
+            Some("PT5H")
+        );
+        assert_eq!(
+            p("2018-07-10T10:30:00@Europe/Paris", "time offset").as_deref(),
+            Some("PT2H")
+        );
+        assert_eq!(
+            p("2018-12-10T10:30:00", "time offset").as_deref(),
+            Some("null")
+        );
+        assert_eq!(
+            p("2018-12-10T10:30:00@Etc/UTC", "timezone").as_deref(),
+            Some("Etc/UTC")
+        );
         assert_eq!(p("10:30:00+05:00", "timezone").as_deref(), Some("null"));
         assert_eq!(p("P1Y2M", "years").as_deref(), Some("1"));
         assert_eq!(p("-P1Y2M", "months").as_deref(), Some("-2"));

@@ -16,7 +16,10 @@ fn fixed_digits(s: &str, n: usize) -> Option<(u32, &str)> {
 
 /// The leading run of ASCII digits and the rest.
 fn digit_run(s: &str) -> (&str, &str) {
-    let end = s.bytes().position(|b| !b.is_ascii_digit()).unwrap_or(s.len());
+    let end = s
+        .bytes()
+        .position(|b| !b.is_ascii_digit())
+        .unwrap_or(s.len());
     (s.get(..end).unwrap_or(""), s.get(end..).unwrap_or(""))
 }
 
@@ -276,7 +279,11 @@ impl DtDuration {
                     let frac = i128::from(frac);
                     let sign_negative = n < 0 || s.starts_with('-');
                     let secs = n.checked_mul(NANOS_PER_SEC)?;
-                    let part = if sign_negative { secs - frac } else { secs + frac };
+                    let part = if sign_negative {
+                        secs - frac
+                    } else {
+                        secs + frac
+                    };
                     nanos = nanos.checked_add(part)?;
                     s = rest;
                     seen_time = true;
@@ -316,8 +323,10 @@ pub fn parse_literal(text: &str) -> Option<Value> {
     if text.starts_with('P') || text.starts_with("-P") {
         return parse_duration(text);
     }
-    if text.contains('T') {
-        return DateTime::parse(text).map(Value::DateTime);
+    if let Some((date, _)) = text.split_once('T') {
+        if Date::parse(date).is_some() {
+            return DateTime::parse(text).map(Value::DateTime);
+        }
     }
     if let Some(d) = Date::parse(text) {
         return Some(Value::Date(d));
@@ -335,14 +344,28 @@ mod tests {
 
     #[test]
     fn dates() {
-        assert_eq!(Date::parse("2017-12-31").map(|d| d.to_string()).as_deref(), Some("2017-12-31"));
         assert_eq!(
-            Date::parse("999999999-12-31").map(|d| d.to_string()).as_deref(),
+            Date::parse("2017-12-31").map(|d| d.to_string()).as_deref(),
+            Some("2017-12-31")
+        );
+        assert_eq!(
+            Date::parse("999999999-12-31")
+                .map(|d| d.to_string())
+                .as_deref(),
             Some("999999999-12-31")
         );
         for bad in [
-            "", "2012-12-25T", "2012/12/25", "9999999999-12-25", "2017-13-10", "2017-12-32",
-            "998-12-31", "01211-12-31", "+2012-12-02", "2017-1-01", "2017-01-01 ",
+            "",
+            "2012-12-25T",
+            "2012/12/25",
+            "9999999999-12-25",
+            "2017-13-10",
+            "2017-12-32",
+            "998-12-31",
+            "01211-12-31",
+            "+2012-12-02",
+            "2017-1-01",
+            "2017-01-01 ",
         ] {
             assert!(Date::parse(bad).is_none(), "{bad}");
         }
@@ -351,17 +374,38 @@ mod tests {
     #[test]
     fn times() {
         let t = |s: &str| Time::parse(s).map(|t| t.to_string());
-        assert_eq!(t("11:22:33.123456789").as_deref(), Some("11:22:33.123456789"));
+        assert_eq!(
+            t("11:22:33.123456789").as_deref(),
+            Some("11:22:33.123456789")
+        );
         assert_eq!(t("13:20:00-05:00").as_deref(), Some("13:20:00-05:00"));
         assert_eq!(t("11:22:33+00:00").as_deref(), Some("11:22:33Z"));
         assert_eq!(t("00:01:00@Etc/UTC").as_deref(), Some("00:01:00@Etc/UTC"));
-        assert_eq!(t("10:30:00.0001+05:00:01").as_deref(), Some("10:30:00.0001+05:00:01"));
+        assert_eq!(
+            t("10:30:00.0001+05:00:01").as_deref(),
+            Some("10:30:00.0001+05:00:01")
+        );
         assert_eq!(t("24:00:00").as_deref(), Some("00:00:00"));
         assert_eq!(t("10:30").as_deref(), Some("10:30:00"));
         for bad in [
-            "", "23:59:60", "24:00:01", "24:01:00", "25:00:00", "00:60:00", "00:00:61", "7:00:00",
-            "07:1:00", "07:01:2", "13:20:00@xyz/abc", "13:20:00+19:00", "13:20:00+5:00",
-            "13:20:00+5", "13:20:00+02:00@Europe/Paris", "7:20", "07:2", "11:30:00T",
+            "",
+            "23:59:60",
+            "24:00:01",
+            "24:01:00",
+            "25:00:00",
+            "00:60:00",
+            "00:00:61",
+            "7:00:00",
+            "07:1:00",
+            "07:01:2",
+            "13:20:00@xyz/abc",
+            "13:20:00+19:00",
+            "13:20:00+5:00",
+            "13:20:00+5",
+            "13:20:00+02:00@Europe/Paris",
+            "7:20",
+            "07:2",
+            "11:30:00T",
             "10:30:00.",
         ] {
             assert!(Time::parse(bad).is_none(), "{bad}");
@@ -372,7 +416,10 @@ mod tests {
     fn date_times() {
         let p = |s: &str| DateTime::parse(s).map(|t| t.to_string());
         assert_eq!(p("2012-12-24").as_deref(), Some("2012-12-24T00:00:00"));
-        assert_eq!(p("-2017-12-31T11:22:33.456+01:35").as_deref(), Some("-2017-12-31T11:22:33.456+01:35"));
+        assert_eq!(
+            p("-2017-12-31T11:22:33.456+01:35").as_deref(),
+            Some("-2017-12-31T11:22:33.456+01:35")
+        );
         assert_eq!(
             p("2021-09-08T10:30:00+02:00[Europe/Berlin]").as_deref(),
             Some("2021-09-08T10:30:00@Europe/Berlin")
@@ -382,8 +429,13 @@ mod tests {
             Some("999999999-12-31T23:59:59.999999999@Europe/Paris")
         );
         for bad in [
-            "11:00:00", "2011-12-0310:15:30", "2011-12-03T10:15:30+01:00@Europe/Paris",
-            "2017-13-0T11:22:33", "+99999-12-01T11:22:33", "2017-12-31T13:20:00+05:0", "2012-12-24T",
+            "11:00:00",
+            "2011-12-0310:15:30",
+            "2011-12-03T10:15:30+01:00@Europe/Paris",
+            "2017-13-0T11:22:33",
+            "+99999-12-01T11:22:33",
+            "2017-12-31T13:20:00+05:0",
+            "2012-12-24T",
         ] {
             assert!(DateTime::parse(bad).is_none(), "{bad}");
         }
@@ -403,16 +455,33 @@ mod tests {
         assert_eq!(d("P0Y"), "P0M");
         assert_eq!(d("-P999999999M"), "-P83333333Y3M");
         assert_eq!(d("P1Y27M"), "P3Y3M");
-        for bad in ["", "P", "P0", "1Y", "1D", "P1H", "P1S", "PT", "P1Y2D", "P1DT", "2012T-12-2511:00:00Z"] {
+        for bad in [
+            "",
+            "P",
+            "P0",
+            "1Y",
+            "1D",
+            "P1H",
+            "P1S",
+            "PT",
+            "P1Y2D",
+            "P1DT",
+            "2012T-12-2511:00:00Z",
+        ] {
             assert_eq!(d(bad), "none", "{bad}");
         }
     }
 
     #[test]
     fn literals_pick_the_kind() {
-        assert_eq!(show(parse_literal("2018-12-08T10:30:11")), "2018-12-08T10:30:11");
+        assert_eq!(
+            show(parse_literal("2018-12-08T10:30:11")),
+            "2018-12-08T10:30:11"
+        );
         assert_eq!(show(parse_literal("10:30:11+11:00")), "10:30:11+11:00");
         assert_eq!(show(parse_literal("P10Y")), "P10Y");
+        assert_eq!(show(parse_literal("10:30:00@Etc/UTC")), "10:30:00@Etc/UTC");
+        assert_eq!(show(parse_literal("2018-12-08T")), "none");
         assert_eq!(show(parse_literal("foo")), "none");
     }
 }

@@ -34,7 +34,11 @@ fn naive(epoch_secs: i64) -> Option<chrono::NaiveDateTime> {
         d
     };
     let date = NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, u32::from(m), u32::from(d))?;
-    date.and_hms_opt((secs / 3600) as u32, ((secs / 60) % 60) as u32, (secs % 60) as u32)
+    date.and_hms_opt(
+        (secs / 3600) as u32,
+        ((secs / 60) % 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
 /// The offset (seconds) a zone has at an instant given as UTC epoch seconds.
