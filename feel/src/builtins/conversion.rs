@@ -396,3 +396,87 @@ mod tests {
         assert_eq!(zone_from_text("Mars/Olympus"), None);
     }
 }
+
+#[cfg(test)]
+mod engine_tests {
+    use crate::{Context, Engine, Value};
+
+    /// Evaluate and return the value's text and the number of warnings.
+    fn eval(text: &str) -> (String, usize) {
+        let out = Engine::new()
+            .evaluate(text, &Context::new())
+            .unwrap_or_else(|e| panic!("{text}: {e}"));
+        (out.value.to_string(), out.warnings.len())
+    }
+
+    #[test]
+    fn named_parameters() {
+        assert_eq!(
+            eval("date(year: 2017, month: 8, day: 30)").0,
+            "@\"2017-08-30\""
+        );
+        assert_eq!(eval("date(from: \"2012-12-25\")").0, "@\"2012-12-25\"");
+        assert_eq!(
+            eval("time(hour: 11, minute: 59, second: 0, offset: duration(\"-PT2H\"))").0,
+            "@\"11:59:00-02:00\""
+        );
+        assert_eq!(
+            eval("date and time(date: date(\"2017-01-01\"), time: time(\"23:59:01\"))").0,
+            "@\"2017-01-01T23:59:01\""
+        );
+        assert_eq!(
+            eval("years and months duration(from: @\"2016-12-31T00:00:01\", to: @\"2017-12-31T23:59:59\")").0,
+            "@\"P1Y\""
+        );
+        assert_eq!(
+            eval("number(from: \"1.000.000,01\", decimal separator: \",\", grouping separator: \".\")").0,
+            "1000000.01"
+        );
+        assert_eq!(eval("string(from: @\"P25M\")").0, "\"P2Y1M\"");
+        assert_eq!(eval("from json(json: \"[1]\")").0, "[1]");
+        assert_eq!(eval("to json(value: [1, \"a\"])").0, "\"[1,\\\"a\\\"]\"");
+    }
+
+    #[test]
+    fn failures_are_null_with_a_warning() {
+        for text in [
+            "date(\"2017-13-10\")",
+            "date([])",
+            "date(2017, 2, 29)",
+            "time(\"24:00:01\")",
+            "time(12, 0, 0, duration(\"PT19H\"))",
+            "date and time(\"2011-12-03T10:15:30+01:00@Europe/Paris\")",
+            "date and time(@\"2021-01-01T10:00:00Z\", \"Mars/Olympus\")",
+            "duration(\"P1Y2D\")",
+            "years and months duration(2017, 2018)",
+            "number(\"1,000.5\", \",\", \",\")",
+            "from json(\"{\")",
+        ] {
+            assert_eq!(eval(text), ("null".to_string(), 1), "{text}");
+        }
+        assert_eq!(eval("string(null)"), ("null".to_string(), 0));
+    }
+
+    #[test]
+    fn conversions() {
+        assert_eq!(eval("time(date(\"2017-08-10\"))").0, "@\"00:00:00Z\"");
+        assert_eq!(eval("time(12, 0, 1.25)").0, "@\"12:00:01.25\"");
+        assert_eq!(
+            eval("string(date and time(@\"2021-01-01T10:00:00Z\", \"Europe/Berlin\"))").0,
+            "\"2021-01-01T11:00:00@Europe/Berlin\""
+        );
+        assert_eq!(eval("number(\"1 000,5\", \" \", \",\")").0, "1000.5");
+        assert_eq!(
+            eval("to json(@\"2021-09-08T10:30:00@Europe/Berlin\")").0,
+            "\"\\\"2021-09-08T10:30:00+02:00[Europe/Berlin]\\\"\""
+        );
+        let v = Engine::new()
+            .evaluate("from json(\"{\\\"a\\\": 1.50}\")", &Context::new())
+            .map(|e| e.value);
+        assert_eq!(
+            v.ok()
+                .and_then(|v| v.as_context().and_then(|c| c.get("a").cloned())),
+            Some(Value::from(rust_decimal::Decimal::new(15, 1)))
+        );
+    }
+}

@@ -94,3 +94,59 @@ fn week_of_year(state: &mut State<'_>, args: &[Value]) -> Value {
 fn last_day_of_month(state: &mut State<'_>, args: &[Value]) -> Value {
     with_date(state, args, |d| Value::Date(d.last_day_of_month()))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Date, DateTime, Engine, Value, Zone};
+
+    fn eval(engine: &Engine, text: &str) -> Value {
+        engine
+            .evaluate(text, &Context::new())
+            .map(|e| e.value)
+            .unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn clock_functions_read_the_engine_clock() {
+        let mut engine = Engine::new();
+        engine.set_clock(|| DateTime {
+            date: Date {
+                year: 2024,
+                month: 2,
+                day: 29,
+            },
+            nanos: 23 * 3_600_000_000_000,
+            zone: Some(Zone::Offset(3600)),
+        });
+        assert_eq!(
+            eval(&engine, "string(now())"),
+            Value::from("2024-02-29T23:00:00+01:00")
+        );
+        assert_eq!(eval(&engine, "string(today())"), Value::from("2024-02-29"));
+        assert_eq!(eval(&engine, "now(1)"), Value::Null);
+    }
+
+    #[test]
+    fn calendar_functions() {
+        let e = Engine::new();
+        assert_eq!(eval(&e, "day of year(@\"2020-12-31\")"), Value::from(366));
+        assert_eq!(
+            eval(&e, "day of week(date: @\"2019-09-17T10:10:10\")"),
+            Value::from("Tuesday")
+        );
+        assert_eq!(
+            eval(&e, "month of year(@\"2019-09-17\")"),
+            Value::from("September")
+        );
+        assert_eq!(eval(&e, "week of year(@\"2010-01-01\")"), Value::from(53));
+        assert_eq!(
+            eval(&e, "last day of month(@\"2020-02-03\") = @\"2020-02-29\""),
+            Value::Bool(true)
+        );
+        assert_eq!(eval(&e, "day of year(\"foo\")"), Value::Null);
+        assert_eq!(
+            eval(&e, "week of year(value: @\"1970-01-01\")"),
+            Value::Null
+        );
+    }
+}

@@ -70,6 +70,11 @@ impl Date {
 
     /// The date of a day number, if its year is supported.
     pub fn from_days(days: i64) -> Option<Date> {
+        let first = days_from_civil(MIN_YEAR, 1, 1);
+        let last = days_from_civil(MAX_YEAR, 12, 31);
+        if days < first || days > last {
+            return None;
+        }
         let (y, m, d) = civil_from_days(days);
         Date::new(y, i64::from(m), i64::from(d))
     }
@@ -173,6 +178,8 @@ mod tests {
         assert!(Date::new(1_000_000_000, 1, 1).is_none());
         assert!(Date::new(2017, 2, 29).is_none());
         assert!(Date::new(2016, 2, 29).is_some());
+        assert!(Date::from_days(i64::MAX).is_none());
+        assert!(Date::from_days(i64::MIN).is_none());
     }
 
     #[test]
