@@ -303,3 +303,46 @@ mod tests {
         assert_eq!(show(mul(&lit("2021-01-01"), &n("10"))), "null");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn datetime(days: i64, nanos: u64, zone: Option<Zone>) -> Value {
+        Value::DateTime(DateTime {
+            date: Date::from_days(days).unwrap(),
+            nanos,
+            zone,
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn subtraction_inverts_addition(
+            a in -1_000_000i64..1_000_000,
+            b in -1_000_000i64..1_000_000,
+            na in 0u64..86_400_000_000_000,
+            nb in 0u64..86_400_000_000_000,
+            oa in -50_400i32..50_400,
+            ob in -50_400i32..50_400,
+        ) {
+            let x = datetime(a, na, Some(Zone::Offset(oa)));
+            let y = datetime(b, nb, Some(Zone::Offset(ob)));
+            let diff = sub(&x, &y).unwrap();
+            let back = add(&y, &diff).unwrap();
+            prop_assert_eq!(super::super::equal(&back, &x), Some(true));
+            let local = datetime(a, na, None);
+            let d = Value::DaysTime(DtDuration(i128::from(nb) * 1_000 - 5));
+            prop_assert_eq!(sub(&add(&local, &d).unwrap(), &d), Some(local));
+        }
+
+        #[test]
+        fn months_move_dates(days in -1_000_000i64..1_000_000, months in -5_000i64..5_000) {
+            let date = Date::from_days(days).unwrap();
+            let moved = date.plus_months(months).unwrap();
+            prop_assert_eq!(moved.month_index() - date.month_index(), months);
+            prop_assert!(moved.day <= date.day);
+        }
+    }
+}

@@ -485,3 +485,48 @@ mod tests {
         assert_eq!(show(parse_literal("foo")), "none");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::super::{MAX_YEAR, MIN_YEAR};
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn date_text_round_trips(days in -365_242_500_000i64..365_242_000_000) {
+            if let Some(d) = Date::from_days(days) {
+                prop_assert!((MIN_YEAR..=MAX_YEAR).contains(&i64::from(d.year)));
+                prop_assert_eq!(Date::parse(&d.to_string()), Some(d));
+                prop_assert_eq!(d.days(), days);
+            }
+        }
+
+        #[test]
+        fn date_time_text_round_trips(
+            days in -800_000i64..3_000_000,
+            nanos in 0u64..86_400_000_000_000,
+            offset in -64_800i32..=64_800,
+            zoned in any::<bool>(),
+        ) {
+            let date = Date::from_days(days).unwrap();
+            let zone = zoned.then_some(Zone::Offset(offset));
+            let dt = DateTime { date, nanos, zone };
+            prop_assert_eq!(DateTime::parse(&dt.to_string()), Some(dt));
+        }
+
+        #[test]
+        fn duration_text_round_trips(nanos in -(10i128.pow(25))..10i128.pow(25), months in -(10i64.pow(12))..10i64.pow(12)) {
+            let d = DtDuration(nanos);
+            prop_assert_eq!(DtDuration::parse(&d.to_string()), Some(d));
+            let m = YmDuration(months);
+            prop_assert_eq!(YmDuration::parse(&m.to_string()), Some(m));
+        }
+
+        #[test]
+        fn parsing_never_panics(s in "[-+PTYMDHSZ@:./0-9A-Za-z\\[\\]]{0,40}") {
+            let _ = parse_literal(&s);
+            let _ = DateTime::parse(&s);
+        }
+    }
+}
