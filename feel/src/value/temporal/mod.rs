@@ -3,12 +3,12 @@
 //! The crate's own types rather than `chrono`'s, so that the years of the DMN TCK
 //! (up to ±999,999,999) are representable; `chrono-tz` supplies zone offsets only.
 //!
-//! - [`civil`]: calendar arithmetic on day numbers;
-//! - [`zone`]: zone offsets;
-//! - [`parse`]: the ISO / FEEL text forms;
-//! - [`format`]: `Display` in the same forms;
-//! - [`arith`]: `+ - * /`;
-//! - [`order`]: `=`, ordering and properties.
+//! - `civil`: calendar arithmetic on day numbers;
+//! - `zone`: zone offsets;
+//! - `parse`: the ISO / FEEL text forms;
+//! - `format`: `Display` in the same forms;
+//! - `arith`: `+ - * /`;
+//! - `order`: `=`, ordering and properties.
 //!
 //! ```
 //! use feel::temporal::{parse_literal, add};
