@@ -659,12 +659,13 @@ fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value
     for (pos, item) in items.iter().enumerate() {
         let v = match item {
             Value::Context(ctx) => {
-                let s1 = Scope::Ctx { parent: scope, ctx };
-                let s2 = Scope::One {
-                    parent: &s1,
+                // the item's own entries shadow `item`
+                let s1 = Scope::One {
+                    parent: scope,
                     name: "item",
                     value: item.clone(),
                 };
+                let s2 = Scope::Ctx { parent: &s1, ctx };
                 eval(cond, &s2, st)
             }
             _ => {
