@@ -26,6 +26,7 @@ mod auth;
 pub mod document;
 mod error;
 mod inputs;
+pub mod loopback;
 pub mod outcome;
 pub mod request;
 pub mod response;
