@@ -157,10 +157,19 @@ impl Transport for IsahcTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
-            let body = if request.has_body || !request.body.is_empty() {
-                isahc::AsyncBody::from(request.body)
-            } else {
+            // An empty POST/PUT/PATCH goes out as "no body" plus `Content-Length: 0`, so that
+            // curl does not add a form Content-Type of its own.
+            let body = if request.body.is_empty() {
+                let has_length = request
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
+                if request.has_body && !has_length {
+                    builder = builder.header("Content-Length", "0");
+                }
                 isahc::AsyncBody::empty()
+            } else {
+                isahc::AsyncBody::from(request.body)
             };
             let req = builder.body(body).map_err(|e| TransportError {
                 kind: TransportErrorKind::InvalidRequest,
