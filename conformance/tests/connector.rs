@@ -7,6 +7,8 @@
 //! headers: [[name, value]…], body: text or JSON, delayMs?}]`, served in order, the last one
 //! repeating), optional `blocklist` (`[[TYPE, NAME, value]…]`) and `jobRetries`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // fixture helpers outside #[test]
+
 use std::time::Duration;
 
 use connector::loopback::{CannedResponse, LoopbackServer, RecordedRequest};
@@ -31,7 +33,10 @@ fn decode_base64(text: &str) -> Result<Vec<u8>, ()> {
 }
 
 fn canned(spec: &Json, server_url: &str) -> CannedResponse {
-    let status = spec["status"].as_u64().and_then(|s| u16::try_from(s).ok()).unwrap_or(200);
+    let status = spec["status"]
+        .as_u64()
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(200);
     let body = match &spec["body"] {
         Json::Null => Vec::new(),
         Json::String(s) => s.clone().into_bytes(),
@@ -69,7 +74,10 @@ impl Redact {
         if name.eq_ignore_ascii_case("authorization") {
             if let Some(b64) = value.strip_prefix("Basic ") {
                 if let Ok(plain) = decode_base64(b64) {
-                    return format!("Basic base64({})", self.text(&String::from_utf8_lossy(&plain)));
+                    return format!(
+                        "Basic base64({})",
+                        self.text(&String::from_utf8_lossy(&plain))
+                    );
                 }
             }
         }
@@ -114,38 +122,53 @@ fn run_fixture(path: &std::path::Path) -> String {
         LoopbackServer::start({
             let responses = responses.clone();
             let next = std::sync::atomic::AtomicUsize::new(0);
-            let url = std::sync::Mutex::new(String::new());
             move |req: &RecordedRequest| {
                 let host = req.header("host").unwrap_or_default().to_string();
-                if let Ok(mut u) = url.lock() {
-                    *u = format!("http://{host}");
-                }
                 let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                let spec = responses.get(i).or_else(|| responses.last()).cloned().unwrap_or(json!({"status": 404}));
+                let spec = responses
+                    .get(i)
+                    .or_else(|| responses.last())
+                    .cloned()
+                    .unwrap_or(json!({"status": 404}));
                 canned(&spec, &format!("http://{host}"))
             }
         })
         .unwrap()
     };
-    let template_text = fixture["template"].to_string().replace("$SERVER", &server.url());
+    let template_text = fixture["template"]
+        .to_string()
+        .replace("$SERVER", &server.url());
     let template = Template::from_json_str(&template_text).unwrap();
     let secrets: Vec<(String, String)> = fixture["secrets"]
         .as_object()
-        .map(|m| m.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string())).collect())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
         .unwrap_or_default();
     let mut blocklist = Blocklist::new();
     for rule in fixture["blocklist"].as_array().into_iter().flatten() {
-        blocklist.add(rule[0].as_str().unwrap(), rule[1].as_str().unwrap(), rule[2].as_str().unwrap());
+        blocklist.add(
+            rule[0].as_str().unwrap(),
+            rule[1].as_str().unwrap(),
+            rule[2].as_str().unwrap(),
+        );
     }
     let runtime = Runtime::builder()
         .secrets(MapSecretProvider::new(secrets.clone()))
-        .client_options(ClientOptions { blocklist, ..ClientOptions::default() })
+        .client_options(ClientOptions {
+            blocklist,
+            ..ClientOptions::default()
+        })
         .build()
         .unwrap();
     let variables = fixture.get("variables").cloned().unwrap_or(json!({}));
     let outcome = match runtime.compile(&template) {
         Ok(task) => {
-            let retries = fixture["jobRetries"].as_u64().map_or(template.retries, |r| r as u32);
+            let retries = fixture["jobRetries"]
+                .as_u64()
+                .map_or(template.retries, |r| r as u32);
             task.execute_job(&variables, retries).to_json()
         }
         Err(e) => json!({"compileError": e.message}),
@@ -153,7 +176,11 @@ fn run_fixture(path: &std::path::Path) -> String {
     let redact = Redact {
         server: server.url(),
         port: server.port().to_string(),
-        secrets: secrets.into_iter().map(|(_, v)| v).filter(|v| !v.is_empty()).collect(),
+        secrets: secrets
+            .into_iter()
+            .map(|(_, v)| v)
+            .filter(|v| !v.is_empty())
+            .collect(),
     };
     let mut out = String::from("== requests ==\n");
     let requests = server.requests();
@@ -176,8 +203,12 @@ fn fixtures() {
         concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures"),
         "connector/*.json",
         |path| {
-            let fixture: Json = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-            let description = fixture["description"].as_str().unwrap_or_default().to_string();
+            let fixture: Json =
+                serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+            let description = fixture["description"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string();
             insta::with_settings!({ description => description, omit_expression => true }, {
                 insta::assert_snapshot!(run_fixture(path));
             });

@@ -117,7 +117,7 @@ pub(crate) fn parse(
         }
         "oauth-client-credentials-flow" => {
             let endpoint = required(obj, "oauthTokenEndpoint", v)?;
-            if !endpoint.is_empty() && !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+            if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
                 v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
             }
             let client_id = required(obj, "clientId", v)?;

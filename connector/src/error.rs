@@ -30,7 +30,7 @@ pub struct ConnectorError {
     /// The Java exception type reported to the error expression as `error.type`.
     pub kind: &'static str,
     /// Extra variables (`{response: {headers, body}}` for HTTP errors).
-    pub variables: Option<Map<String, Json>>,
+    pub variables: Option<Box<Map<String, Json>>>,
     /// Whether the job is retried.
     pub retry: Retry,
 }
@@ -71,7 +71,7 @@ impl ConnectorError {
 
     /// Attach variables.
     pub fn with_variables(mut self, variables: Map<String, Json>) -> Self {
-        self.variables = Some(variables);
+        self.variables = Some(Box::new(variables));
         self
     }
 
@@ -84,7 +84,7 @@ impl ConnectorError {
             map.insert("code".into(), Json::String(code.clone()));
         }
         if let Some(vars) = &self.variables {
-            map.insert("variables".into(), Json::Object(vars.clone()));
+            map.insert("variables".into(), Json::Object((**vars).clone()));
         }
         Json::Object(map)
     }

@@ -346,8 +346,8 @@ impl OutputMapping {
 fn redact_error(mut e: ConnectorError, r: &Redactor) -> ConnectorError {
     e.message = r.redact(&e.message);
     if let Some(vars) = e.variables.take() {
-        if let Json::Object(m) = r.redact_json(&Json::Object(vars)) {
-            e.variables = Some(m);
+        if let Json::Object(m) = r.redact_json(&Json::Object(*vars)) {
+            e.variables = Some(Box::new(m));
         }
     }
     e
