@@ -60,15 +60,20 @@ pub(crate) fn evaluate(
     variables: &Context,
 ) -> Result<Context, ConnectorError> {
     let mut locals = Context::new();
+    // The scope FEEL sees: the process variables, shadowed by the inputs evaluated so far.
+    let mut scope: Option<Context> = None;
     for input in inputs {
         let value = match &input.source {
             Source::Literal(text) => Value::String(text.clone()),
             Source::Feel(expr) => {
-                let mut scope = variables.clone();
-                for (k, v) in locals.iter() {
-                    scope.insert(k.clone(), v.clone());
-                }
-                expr.evaluate(&scope)
+                let scope = scope.get_or_insert_with(|| {
+                    let mut s = variables.clone();
+                    for (k, v) in locals.iter() {
+                        s.insert(k.clone(), v.clone());
+                    }
+                    s
+                });
+                expr.evaluate(scope)
                     .map_err(|e| {
                         ConnectorError::input(format!(
                             "Failed to evaluate the input mapping for '{}': {e}",
@@ -79,6 +84,11 @@ pub(crate) fn evaluate(
             }
         };
         set_path(&mut locals, &input.target, value);
+        if let (Some(scope), Some(top)) = (scope.as_mut(), input.target.first()) {
+            if let Some(v) = locals.get(top) {
+                scope.insert(top.as_str(), v.clone());
+            }
+        }
     }
     Ok(locals)
 }

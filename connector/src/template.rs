@@ -192,10 +192,16 @@ fn scalar_text(v: &Json) -> Option<String> {
 }
 
 fn parse_retries(text: &str) -> Result<u32, TemplateError> {
-    text.trim().parse::<u32>().map_err(|_| {
-        TemplateError::field(
-            "retries",
-            format!("must be a non-negative integer, got '{text}'"),
-        )
-    })
+    let trimmed = text.trim();
+    trimmed
+        .strip_prefix('=')
+        .unwrap_or(trimmed)
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| {
+            TemplateError::field(
+                "retries",
+                format!("must be a non-negative integer, got '{text}'"),
+            )
+        })
 }

@@ -261,6 +261,15 @@ impl HttpInput {
                 v => headers.push((name.clone(), v.clone().unwrap_or_default())),
             }
         }
+        if self.headers.iter().any(|(k, _)| {
+            k.eq_ignore_ascii_case("content-length") || k.eq_ignore_ascii_case("transfer-encoding")
+        }) {
+            // Apache's RequestContent interceptor refuses these; Camunda reports a protocol error.
+            return Err(ConnectorError::technical(
+                "500",
+                "An error with the HTTP protocol occurred",
+            ));
+        }
         for (name, value) in &headers {
             let name_ok = !name.is_empty()
                 && name

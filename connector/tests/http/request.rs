@@ -285,3 +285,63 @@ fn async_execution_and_evaluate_and_execute() {
     );
     assert_eq!(server.requests().len(), 3);
 }
+
+#[test]
+fn protocol_errors_are_500_with_retries() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let t = std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut s, _)) = listener.accept() {
+            let mut buf = [0u8; 1024];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(b"this is not HTTP at all\r\n\r\n");
+        }
+    });
+    let out = run(
+        json!({"method": "GET", "url": format!("http://127.0.0.1:{port}/")}),
+        json!({}),
+        json!({}),
+    );
+    t.join().unwrap();
+    let Outcome::Failed {
+        variables, retries, ..
+    } = &out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(*retries, 2);
+    assert_eq!(variables["error"]["code"], json!("500"), "{out:?}");
+    // A user Content-Length header is refused the same way, before anything is sent.
+    let out = run(
+        json!({"method": "POST", "url": "http://127.0.0.1:9/", "body": "x",
+        "headers": "={\"Content-Length\": \"1\"}"}),
+        json!({}),
+        json!({}),
+    );
+    let Outcome::Failed { message, .. } = &out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(message, "An error with the HTTP protocol occurred");
+}
+
+#[test]
+fn a_failing_result_expression_is_retried() {
+    let server = LoopbackServer::canned(vec![CannedResponse::new(200, "{}")]).unwrap();
+    let out = run(
+        json!({"method": "GET", "url": server.url()}),
+        json!({"resultExpression": "=bpmnError(1)"}),
+        json!({}),
+    );
+    let Outcome::Failed {
+        message, retries, ..
+    } = &out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(*retries, 2);
+    assert!(
+        message.starts_with("Failed to evaluate expression 'bpmnError(1)'"),
+        "{message}"
+    );
+}
