@@ -325,3 +325,26 @@ pub fn file_then_env_secrets(
     };
     chain.with(EnvSecretProvider::from_env())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn runtime_templates_and_futures_can_cross_threads() {
+        let runtime = Runtime::builder().build().unwrap();
+        let template = Template::from_json_str(
+            r#"{"inputs": {"method": "GET", "url": "http://127.0.0.1:9/"}}"#,
+        )
+        .unwrap();
+        let task = runtime.compile(&template).unwrap();
+        assert_send_sync(&runtime);
+        assert_send_sync(&task);
+        let vars = serde_json::json!({});
+        let future = task.execute_async(&vars);
+        assert_send(&future);
+    }
+}

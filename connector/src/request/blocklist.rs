@@ -136,3 +136,24 @@ mod tests {
         assert!(list.check("http://ok/x", Some(80)).is_ok());
     }
 }
+
+#[cfg(test)]
+mod env_tests {
+    use super::*;
+
+    #[test]
+    fn rules_are_read_from_the_environment() {
+        std::env::set_var(
+            "CAMUNDA_CONNECTOR_HTTP_BLOCK_URL_UNIT_TEST_RULE",
+            "blocked-by-unit-test.invalid",
+        );
+        let list = Blocklist::from_env();
+        let e = list
+            .check("http://blocked-by-unit-test.invalid/", Some(80))
+            .unwrap_err();
+        assert_eq!(
+            e.message,
+            "The provided URL is not allowed (Block Name: UNIT_TEST_RULE)"
+        );
+    }
+}
