@@ -185,7 +185,9 @@ fn read_request(stream: &TcpStream) -> Option<RecordedRequest> {
         loop {
             let mut size = String::new();
             reader.read_line(&mut size).ok()?;
-            let n = usize::from_str_radix(size.trim(), 16).ok()?;
+            let n = usize::from_str_radix(size.trim(), 16)
+                .ok()
+                .filter(|n| *n <= 64 * 1024 * 1024)?;
             let mut chunk = vec![0; n + 2];
             reader.read_exact(&mut chunk).ok()?;
             if n == 0 {
