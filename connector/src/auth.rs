@@ -223,6 +223,10 @@ pub(crate) fn transport_error(e: &TransportError) -> ConnectorError {
         ),
         K::Protocol => ConnectorError::technical("500", "An error with the HTTP protocol occurred"),
         K::InvalidRequest => ConnectorError::input(format!("Invalid HTTP request: {}", e.message)),
+        K::TooLarge => ConnectorError::technical(
+            "500",
+            format!("Error while executing an HTTP request: {}", e.message),
+        ),
     }
 }
 

@@ -46,4 +46,6 @@ pub use secrets::{
     SecretProvider,
 };
 pub use template::{Input, Template};
-pub use transport::{ClientOptions, IsahcTransport, Transport, WireRequest, WireResponse};
+pub use transport::{
+    ClientOptions, IsahcTransport, Transport, WireRequest, WireResponse, DEFAULT_MAX_RESPONSE_BYTES,
+};

@@ -2,6 +2,7 @@
 //! compiles templates once (cached) and executes them many times, blocking or async.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use feel::{Context, Engine, Value};
@@ -26,6 +27,7 @@ struct Inner {
     options: ClientOptions,
     tokens: TokenCache,
     compiled: Mutex<HashMap<Template, Arc<Compiled>>>,
+    compilations: AtomicU64,
 }
 
 /// Builds a [`Runtime`].
@@ -86,6 +88,7 @@ impl RuntimeBuilder {
                 options: self.options,
                 tokens: self.token_cache,
                 compiled: Mutex::new(HashMap::new()),
+                compilations: AtomicU64::new(0),
             }),
         })
     }
@@ -169,6 +172,11 @@ impl Runtime {
         &self.inner.engine
     }
 
+    /// How many templates this runtime has compiled (cache misses of [`Runtime::compile`]).
+    pub fn compilations(&self) -> u64 {
+        self.inner.compilations.load(Ordering::Relaxed)
+    }
+
     /// Compile a template once: every FEEL input and header. Results are cached per template.
     pub fn compile(&self, template: &Template) -> Result<CompiledTemplate, TemplateError> {
         if let Some(hit) = self
@@ -192,6 +200,7 @@ impl Runtime {
                 ),
             ));
         }
+        self.inner.compilations.fetch_add(1, Ordering::Relaxed);
         let engine = &self.inner.engine;
         let retry_backoff = match template.header("retryBackoff").map(str::trim) {
             None | Some("") => Ok(None),
@@ -227,6 +236,11 @@ impl Runtime {
 }
 
 impl CompiledTemplate {
+    /// Whether both handles share one compilation (the cache returned the same one).
+    pub fn same_compilation(&self, other: &CompiledTemplate) -> bool {
+        Arc::ptr_eq(&self.compiled, &other.compiled)
+    }
+
     /// Execute with the process variables (a JSON object), blocking the thread.
     pub fn execute(&self, variables: &Json) -> Outcome {
         futures_lite::future::block_on(self.execute_async(variables))

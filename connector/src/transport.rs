@@ -54,6 +54,8 @@ pub enum TransportErrorKind {
     Protocol,
     /// The request itself is invalid (bad URL, header).
     InvalidRequest,
+    /// The response body is larger than [`ClientOptions::max_response_bytes`].
+    TooLarge,
 }
 
 /// A transport failure.
@@ -105,7 +107,13 @@ pub struct ClientOptions {
     pub proxy: ProxyOptions,
     /// TLS settings.
     pub tls: TlsOptions,
+    /// The largest response body read, in bytes (after content decoding); a larger one fails
+    /// the request without reading further. Default [`DEFAULT_MAX_RESPONSE_BYTES`].
+    pub max_response_bytes: u64,
 }
+
+/// The default response body limit: 50 MiB.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 50 * 1024 * 1024;
 
 impl Default for ClientOptions {
     /// Options from the environment: the blocklist is read from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`.
@@ -115,6 +123,7 @@ impl Default for ClientOptions {
             blocklist: crate::request::Blocklist::from_env(),
             proxy: ProxyOptions::None,
             tls: TlsOptions::SystemDefault,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
 }
@@ -123,16 +132,20 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct IsahcTransport {
     client: isahc::HttpClient,
+    max_response_bytes: u64,
 }
 
 impl IsahcTransport {
     /// A client for the given options.
-    pub fn new(_options: &ClientOptions) -> Result<Self, TransportError> {
+    pub fn new(options: &ClientOptions) -> Result<Self, TransportError> {
         let client = isahc::HttpClient::builder()
             .title_case_headers(true)
             .build()
             .map_err(|e| map_error(&e))?;
-        Ok(IsahcTransport { client })
+        Ok(IsahcTransport {
+            client,
+            max_response_bytes: options.max_response_bytes,
+        })
     }
 }
 
@@ -180,19 +193,7 @@ impl Transport for IsahcTransport {
                 .send_async(req)
                 .await
                 .map_err(|e| map_error(&e))?;
-            let mut bytes = Vec::new();
-            response
-                .body_mut()
-                .read_to_end(&mut bytes)
-                .await
-                .map_err(|e| TransportError {
-                    kind: if e.kind() == std::io::ErrorKind::TimedOut {
-                        TransportErrorKind::Timeout
-                    } else {
-                        TransportErrorKind::Io
-                    },
-                    message: e.to_string(),
-                })?;
+            let bytes = read_body(&mut response, self.max_response_bytes).await?;
             let status = response.status();
             let headers = response
                 .headers()
@@ -214,10 +215,56 @@ impl Transport for IsahcTransport {
     }
 }
 
+/// Read the whole body, failing as soon as it exceeds `limit` bytes (a larger
+/// `Content-Length` fails before reading anything).
+async fn read_body(
+    response: &mut isahc::Response<isahc::AsyncBody>,
+    limit: u64,
+) -> Result<Vec<u8>, TransportError> {
+    let too_large = || TransportError {
+        kind: TransportErrorKind::TooLarge,
+        message: format!(
+            "the response body is larger than the limit of {limit} bytes (max_response_bytes)"
+        ),
+    };
+    let declared = response
+        .headers()
+        .get(isahc::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit) {
+        return Err(too_large());
+    }
+    let capacity = declared.unwrap_or(0).min(1 << 20);
+    let mut bytes = Vec::with_capacity(usize::try_from(capacity).unwrap_or(0));
+    response
+        .body_mut()
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .await
+        .map_err(|e| TransportError {
+            kind: if e.kind() == std::io::ErrorKind::TimedOut {
+                TransportErrorKind::Timeout
+            } else {
+                TransportErrorKind::Io
+            },
+            message: e.to_string(),
+        })?;
+    if u64::try_from(bytes.len()).map_or(true, |n| n > limit) {
+        return Err(too_large());
+    }
+    Ok(bytes)
+}
+
 fn map_error(e: &isahc::Error) -> TransportError {
     use isahc::error::ErrorKind as K;
     let kind = match e.kind() {
+        // No connection was ever made: a connect timeout, an I/O failure like a refusal.
+        K::Timeout if e.remote_addr().is_none() => TransportErrorKind::Io,
         K::Timeout => TransportErrorKind::Timeout,
+        // curl's CURLE_GOT_NOTHING: the server closed the connection without answering (Apache's
+        // NoHttpResponseException, an I/O error).
+        K::ProtocolViolation if curl_code(e) == Some(52) => TransportErrorKind::Io,
         K::ProtocolViolation | K::InvalidContentEncoding => TransportErrorKind::Protocol,
         K::InvalidRequest => TransportErrorKind::InvalidRequest,
         _ => TransportErrorKind::Io,
@@ -226,6 +273,13 @@ fn map_error(e: &isahc::Error) -> TransportError {
         kind,
         message: e.to_string(),
     }
+}
+
+/// The libcurl error code behind an isahc error (its source displays as `[<code>] …`).
+fn curl_code(e: &isahc::Error) -> Option<u32> {
+    let source = std::error::Error::source(e)?.to_string();
+    let rest = source.strip_prefix('[')?;
+    rest.get(..rest.find(']')?)?.parse().ok()
 }
 
 /// `content-type` → `Content-Type`: the spelling most servers use (the HTTP library

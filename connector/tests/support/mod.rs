@@ -1,0 +1,319 @@
+//! Raw-socket servers on 127.0.0.1 for the fault, secret-leak and load tests and the benchmark:
+//! a thread-per-connection server whose handler owns the socket (to misbehave at will), and a
+//! fast keep-alive HTTP/1.1 server whose handler answers parsed requests.
+
+#![allow(dead_code)]
+
+use std::io::{self, BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// A server that hands every accepted connection to a handler on its own thread; stops when
+/// dropped (connections still being handled finish on their own).
+pub struct RawServer {
+    addr: SocketAddr,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl RawServer {
+    /// Start serving; `handler` owns the connection.
+    pub fn start(handler: impl Fn(TcpStream) + Send + Sync + 'static) -> io::Result<RawServer> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let stop2 = stop.clone();
+        let handler = Arc::new(handler);
+        let thread = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stop2.load(Ordering::SeqCst) {
+                    break;
+                }
+                if let Ok(stream) = stream {
+                    let _ = stream.set_nodelay(true);
+                    let handler = handler.clone();
+                    std::thread::spawn(move || handler(stream));
+                }
+            }
+        });
+        Ok(RawServer {
+            addr,
+            stop,
+            thread: Some(thread),
+        })
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+}
+
+impl Drop for RawServer {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// A request read from the wire.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// The first value of a header (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The request head and body as text (lossy), as a server echoing everything would see it.
+    pub fn raw_text(&self) -> String {
+        let mut out = format!("{} {}\n", self.method, self.target);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\n"));
+        }
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&self.body));
+        out
+    }
+}
+
+/// Read one request (Content-Length or chunked body). `None` on EOF or garbage.
+pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_string();
+    let target = parts.next()?.to_string();
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).ok()? == 0 {
+            return None;
+        }
+        let h = h.trim_end_matches(['\r', '\n']);
+        if h.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    let mut req = Request {
+        method,
+        target,
+        headers,
+        body: Vec::new(),
+    };
+    if req
+        .header("transfer-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
+    {
+        loop {
+            let mut size = String::new();
+            reader.read_line(&mut size).ok()?;
+            let n = usize::from_str_radix(size.trim(), 16).ok()?;
+            let mut chunk = vec![0; n + 2];
+            reader.read_exact(&mut chunk).ok()?;
+            if n == 0 {
+                break;
+            }
+            req.body.extend_from_slice(&chunk[..n]);
+        }
+    } else if let Some(len) = req.header("content-length").and_then(|v| v.parse().ok()) {
+        req.body = vec![0; len];
+        reader.read_exact(&mut req.body).ok()?;
+    }
+    Some(req)
+}
+
+/// Write a complete response with a Content-Length.
+pub fn write_response(
+    stream: &mut impl Write,
+    status: u16,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> io::Result<()> {
+    let mut out = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str(&format!("Content-Length: {}\r\n\r\n", body.len()));
+    let mut bytes = out.into_bytes();
+    bytes.extend_from_slice(body);
+    stream.write_all(&bytes)?;
+    stream.flush()
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        500 => "Internal Server Error",
+        _ => "Status",
+    }
+}
+
+/// A response from a [`KeepAliveServer`] handler.
+pub struct Reply {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Reply {
+    /// A response with a status and body.
+    pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Reply {
+        Reply {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
+    /// Add a header.
+    pub fn header(mut self, name: &str, value: &str) -> Reply {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+}
+
+/// A keep-alive HTTP/1.1 server, one thread per connection, answering every request with
+/// `handler`. Fast enough not to be the bottleneck of the load test or the benchmark.
+pub struct KeepAliveServer {
+    raw: RawServer,
+}
+
+impl KeepAliveServer {
+    /// Start serving.
+    pub fn start(
+        handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    ) -> io::Result<KeepAliveServer> {
+        let handler = Arc::new(handler);
+        let raw = RawServer::start(move |stream| {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(60)));
+            let Ok(mut writer) = stream.try_clone() else {
+                return;
+            };
+            let mut reader = BufReader::with_capacity(16 * 1024, stream);
+            while let Some(req) = read_request(&mut reader) {
+                let reply = handler(&req);
+                let headers: Vec<(&str, &str)> = reply
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                if write_response(&mut writer, reply.status, &headers, &reply.body).is_err() {
+                    return;
+                }
+            }
+        })?;
+        Ok(KeepAliveServer { raw })
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn url(&self) -> String {
+        self.raw.url()
+    }
+}
+
+/// Run futures with at most `limit` in flight on the current thread; returns their outputs in
+/// completion order. A minimal stand-in for `FuturesUnordered` + `buffer_unordered`.
+pub fn run_concurrently<T, F>(limit: usize, futures: impl IntoIterator<Item = F>) -> Vec<T>
+where
+    F: std::future::Future<Output = T>,
+{
+    use std::pin::Pin;
+    use std::task::Poll;
+    let mut pending = futures.into_iter();
+    let mut in_flight: Vec<Pin<Box<F>>> = Vec::with_capacity(limit);
+    let mut out = Vec::new();
+    futures_lite::future::block_on(futures_lite::future::poll_fn(|cx| loop {
+        while in_flight.len() < limit.max(1) {
+            match pending.next() {
+                Some(f) => in_flight.push(Box::pin(f)),
+                None => break,
+            }
+        }
+        if in_flight.is_empty() {
+            return Poll::Ready(());
+        }
+        let mut progressed = false;
+        let mut i = 0;
+        while i < in_flight.len() {
+            if let Poll::Ready(v) = in_flight[i].as_mut().poll(cx) {
+                out.push(v);
+                drop(in_flight.swap_remove(i));
+                progressed = true;
+            } else {
+                i += 1;
+            }
+        }
+        if !progressed {
+            return Poll::Pending;
+        }
+    }));
+    out
+}
+
+/// A listener whose accept queue is full: connecting to it hangs until the client's connect
+/// timeout (the kernel drops the SYNs). Keep the returned value alive while testing.
+pub struct FullBacklog {
+    pub addr: SocketAddr,
+    _listener: TcpListener,
+    _clients: Vec<TcpStream>,
+}
+
+impl FullBacklog {
+    /// Fill the backlog of a fresh listener (never accepting) until a connect times out.
+    pub fn new() -> io::Result<FullBacklog> {
+        let listener = TcpListener::bind("127.0.0.1:0")?;
+        let addr = listener.local_addr()?;
+        let mut clients = Vec::new();
+        for _ in 0..10_000 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(s) => clients.push(s),
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    return Ok(FullBacklog {
+                        addr,
+                        _listener: listener,
+                        _clients: clients,
+                    })
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Err(io::Error::other("the accept queue never filled up"))
+    }
+}
+
+/// The resident set size of this process in KiB (Linux `/proc/self/status`).
+pub fn rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
