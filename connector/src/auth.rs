@@ -11,6 +11,7 @@ use serde_json::{Map, Value as Json};
 use crate::error::ConnectorError;
 use crate::request::{self, string_field, Violations};
 use crate::response;
+use crate::secrets::Redactor;
 use crate::transport::{ClientOptions, Transport, TransportError, WireRequest};
 
 /// Where an API key goes.
@@ -158,11 +159,21 @@ fn basic(user: &str, password: &str) -> String {
     )
 }
 
-/// OAuth tokens by settings, each valid until `expires_in` minus a skew.
-#[derive(Debug)]
+/// OAuth tokens by settings, each valid until `expires_in` minus a skew. `Debug` shows the
+/// number of entries only (keys hold client secrets).
 pub struct TokenCache {
     entries: Mutex<HashMap<OAuth, (String, Instant)>>,
     skew: Duration,
+}
+
+impl std::fmt::Debug for TokenCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let entries = self.entries.lock().map(|e| e.len()).unwrap_or_default();
+        f.debug_struct("TokenCache")
+            .field("entries", &entries)
+            .field("skew", &self.skew)
+            .finish()
+    }
 }
 
 impl Default for TokenCache {
@@ -206,6 +217,37 @@ impl TokenCache {
             }
             entries.insert(key, (token, Instant::now() + ttl));
         }
+    }
+}
+
+/// Credentials built from secrets go on the wire in other forms (base64 `user:password`, an
+/// OAuth client's Basic header, the access token obtained with secret client credentials):
+/// remember those too. Call before [`resolve`] and again with its result.
+pub(crate) fn redact_derived(auth: &Authentication, parts: Option<&AuthParts>, r: &mut Redactor) {
+    let b64 = |user: &str, password: &str| {
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    };
+    match auth {
+        Authentication::Basic { username, password }
+            if r.touches(username) || r.touches(password) =>
+        {
+            r.add(&b64(username, password));
+        }
+        Authentication::OAuth(o) if r.touches(&o.client_id) || r.touches(&o.client_secret) => {
+            r.add(&b64(&o.client_id, &o.client_secret));
+            let tokens = parts
+                .into_iter()
+                .flat_map(|p| &p.headers)
+                .filter_map(|(k, v)| {
+                    k.eq_ignore_ascii_case("authorization")
+                        .then(|| v.strip_prefix("Bearer "))
+                        .flatten()
+                });
+            for token in tokens {
+                r.add(token);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -281,6 +281,7 @@ impl CompiledTemplate {
         let json = secrets::substitute_json(&json, rt.secrets.as_ref(), redactor)?;
         let input = request::parse(&json)?;
         request::check_url(&input.url, &rt.options)?;
+        auth::redact_derived(&input.authentication, None, redactor);
         let auth = auth::resolve(
             &input.authentication,
             rt.transport.as_ref(),
@@ -288,6 +289,7 @@ impl CompiledTemplate {
             &rt.options,
         )
         .await?;
+        auth::redact_derived(&input.authentication, Some(&auth), redactor);
         let wire = input.build(&auth, &rt.options)?;
         let resp = rt
             .transport

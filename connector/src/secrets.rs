@@ -56,10 +56,21 @@ impl SecretProvider for EnvSecretProvider {
     }
 }
 
-/// Secrets held in memory (also what [`JsonFileSecretProvider`] loads into).
-#[derive(Clone, Debug, Default)]
+/// Secrets held in memory (also what [`JsonFileSecretProvider`] loads into). `Debug` shows
+/// the names only.
+#[derive(Clone, Default)]
 pub struct MapSecretProvider {
     values: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for MapSecretProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut names: Vec<&str> = self.values.keys().map(String::as_str).collect();
+        names.sort_unstable();
+        f.debug_struct("MapSecretProvider")
+            .field("names", &names)
+            .finish_non_exhaustive()
+    }
 }
 
 impl MapSecretProvider {
@@ -81,7 +92,7 @@ impl SecretProvider for MapSecretProvider {
 }
 
 /// Secrets from a JSON file holding one object `{"NAME": "value", …}` (non-string values are
-/// kept as their JSON text).
+/// kept as their JSON text). `Debug` shows the names only.
 #[derive(Clone, Debug, Default)]
 pub struct JsonFileSecretProvider {
     inner: MapSecretProvider,
@@ -158,19 +169,40 @@ static CURRENT: LazyLock<Option<Regex>> =
 static DEPRECATED: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"secrets\.(([A-Za-z0-9]+[/._-])*[A-Za-z0-9]+)").ok());
 
-/// The secrets resolved for one job, kept to redact their values from every output.
-#[derive(Clone, Debug, Default)]
+/// The secrets resolved for one job, kept to redact their values from every output. `Debug`
+/// shows how many values it holds, never the values.
+#[derive(Clone, Default)]
 pub struct Redactor {
     values: Vec<String>,
 }
 
+impl std::fmt::Debug for Redactor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redactor")
+            .field("values", &self.values.len())
+            .finish()
+    }
+}
+
 impl Redactor {
-    /// Remember a secret value (empty values are ignored).
+    /// Remember a secret value (empty values are ignored), together with the forms it takes on
+    /// the wire: percent-encoded (URL path and query), form-encoded and JSON-escaped, so that a
+    /// server echoing the request cannot leak it either.
     pub fn add(&mut self, value: &str) {
-        if !value.is_empty() && !self.values.iter().any(|v| v == value) {
-            self.values.push(value.to_string());
-            self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+        if value.is_empty() || self.values.iter().any(|v| v == value) {
+            return;
         }
+        for form in wire_forms(value) {
+            if !self.values.contains(&form) {
+                self.values.push(form);
+            }
+        }
+        self.values.sort_by_key(|v| std::cmp::Reverse(v.len()));
+    }
+
+    /// Whether `text` contains a secret value.
+    pub fn touches(&self, text: &str) -> bool {
+        self.values.iter().any(|v| text.contains(v.as_str()))
     }
 
     /// Whether no secret was resolved.
@@ -205,6 +237,42 @@ impl Redactor {
             other => other.clone(),
         }
     }
+}
+
+/// `value` and its encoded forms: percent-encoding with the safe sets of URL paths, query
+/// components and none, form encoding (space as `+`), and JSON string escaping.
+fn wire_forms(value: &str) -> Vec<String> {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let encode = |safe: &[u8], plus: bool| {
+        let mut out = String::with_capacity(value.len() * 3);
+        for b in value.bytes() {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || safe.contains(&b) {
+                out.push(char::from(b));
+            } else if plus && b == b' ' {
+                out.push('+');
+            } else {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 15)]));
+            }
+        }
+        out
+    };
+    let json = serde_json::to_string(value).unwrap_or_default();
+    let mut forms = vec![
+        value.to_string(),
+        encode(b"", false),
+        encode(b"!$&'()*,;=:@/", false),
+        encode(b"!$'()*,;:@/?", false),
+        encode(b"*", true),
+        json.get(1..json.len().saturating_sub(1))
+            .unwrap_or_default()
+            .to_string(),
+    ];
+    forms.retain(|f| !f.is_empty());
+    forms.sort();
+    forms.dedup();
+    forms
 }
 
 /// Replace the placeholders in one string. Values found are added to `redactor`.
