@@ -277,8 +277,8 @@ impl CompiledTemplate {
             })?,
         };
         let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
-        let json = Value::context(locals).to_json();
-        let json = secrets::substitute_json(&json, rt.secrets.as_ref(), redactor)?;
+        let mut json = Value::context(locals).to_json();
+        secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
         let input = request::parse(&json)?;
         request::check_url(&input.url, &rt.options)?;
         auth::redact_derived(&input.authentication, None, redactor);

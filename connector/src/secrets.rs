@@ -346,6 +346,39 @@ pub fn substitute_json(
     })
 }
 
+/// [`substitute_json`] in place: only strings (and keys) holding a placeholder are rewritten.
+pub fn substitute_json_in_place(
+    json: &mut Json,
+    provider: &dyn SecretProvider,
+    redactor: &mut Redactor,
+) -> Result<(), ConnectorError> {
+    match json {
+        Json::String(s) if s.contains("secrets.") => {
+            *s = substitute_str(s, provider, redactor)?;
+        }
+        Json::Array(items) => {
+            for v in items {
+                substitute_json_in_place(v, provider, redactor)?;
+            }
+        }
+        Json::Object(map) => {
+            if map.keys().any(|k| k.contains("secrets.")) {
+                let old = std::mem::take(map);
+                for (k, mut v) in old {
+                    substitute_json_in_place(&mut v, provider, redactor)?;
+                    map.insert(substitute_str(&k, provider, redactor)?, v);
+                }
+            } else {
+                for v in map.values_mut() {
+                    substitute_json_in_place(v, provider, redactor)?;
+                }
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -385,6 +418,19 @@ mod tests {
         let err = substitute_str("{{secrets.NOPE}}", &secrets(), &mut r).unwrap_err();
         assert_eq!(err.message, "Secret with name 'NOPE' is not available");
         assert_eq!(err.retry, crate::error::Retry::Never);
+    }
+
+    #[test]
+    fn in_place_substitution_matches_the_copying_one() {
+        let json = serde_json::json!({"a": "{{secrets.TOKEN}}", "secrets.A": ["x secrets.A", 1, {"k": "secrets.a.b"}], "n": null});
+        let (mut r1, mut r2) = (Redactor::default(), Redactor::default());
+        let copied = substitute_json(&json, &secrets(), &mut r1).unwrap();
+        let mut in_place = json.clone();
+        substitute_json_in_place(&mut in_place, &secrets(), &mut r2).unwrap();
+        assert_eq!(copied, in_place);
+        assert_eq!(in_place["x"][0], "x x");
+        assert_eq!(in_place["a"], "t0k\"en");
+        assert_eq!(r2.redact("t0k\"en x dotted"), "*** *** ***");
     }
 
     #[test]

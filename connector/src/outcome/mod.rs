@@ -166,6 +166,25 @@ fn has_forbidden_key(v: &Json) -> bool {
     }
 }
 
+/// The length of `v` serialised as JSON, counted without building the text.
+fn json_size(v: &Json) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    match serde_json::to_writer(&mut count, v) {
+        Ok(()) => count.0,
+        Err(_) => usize::MAX,
+    }
+}
+
 /// `{…entries of value, response: value, extra…}` as a FEEL context.
 fn scope(value: &Json, extra: &[(&str, Json)]) -> Context {
     let mut ctx = Context::from_json(value).unwrap_or_default();
@@ -207,7 +226,7 @@ impl OutputMapping {
                 "The connector result contains a forbidden literal",
             ));
         }
-        let size = as_json.to_string().len();
+        let size = json_size(&as_json);
         if size > MAX_OUTPUT_BYTES {
             return Err(ConnectorError::input(format!(
                 "Output variables payload ({size} bytes) exceeds the 1.5 MB safe variable size limit"

@@ -1,0 +1,240 @@
+//! Connector benchmark: a compiled template executed against a keep-alive server on 127.0.0.1,
+//! next to plain isahc requests of the same URL in the same run.
+//!
+//! ```text
+//! cargo run --release -p connector --example bench
+//! ```
+//! Environment: `BENCH_CONCURRENCY` (default 32), `BENCH_SEQUENTIAL` (timed sequential
+//! executions per side, default 5000), `BENCH_CONCURRENT` (executions per concurrent round,
+//! default 20000).
+//!
+//! Prints a JSON summary: the median time per execution (connector vs plain) and the
+//! throughput of N concurrent executions (connector vs plain), with their ratios.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::time::{Duration, Instant};
+
+use connector::{Blocklist, ClientOptions, CompiledTemplate, Outcome, Runtime, Template};
+use futures_lite::AsyncReadExt;
+use isahc::config::Configurable as _;
+use serde_json::json;
+use support::{run_concurrently, KeepAliveServer, Reply};
+
+const BODY: &str =
+    r#"{"id": 42, "name": "Ada Lovelace", "tags": ["math", "engines"], "active": true}"#;
+
+fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(default)
+}
+
+async fn plain_request(client: &isahc::HttpClient, url: &str) -> usize {
+    let mut response = client.get_async(url).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = Vec::new();
+    response.body_mut().read_to_end(&mut body).await.unwrap();
+    body.len()
+}
+
+async fn connector_execution(task: &CompiledTemplate) -> usize {
+    let outcome = task.execute_async(&json!({"userId": 42})).await;
+    match &outcome {
+        Outcome::Complete { variables } => variables.len(),
+        other => panic!("unexpected outcome {other:?}"),
+    }
+}
+
+/// A plain isahc request configured as the connector configures its own (timeouts, redirect
+/// policy, User-Agent): separates the cost of that configuration from the runtime's.
+async fn configured_request(client: &isahc::HttpClient, url: &str) -> usize {
+    use isahc::config::RedirectPolicy;
+    let request = isahc::Request::get(url)
+        .connect_timeout(Duration::from_secs(20))
+        .low_speed_timeout(1, Duration::from_secs(20))
+        .redirect_policy(RedirectPolicy::None)
+        .header("User-Agent", "camunda-connector-rs/0.1.0")
+        .body(isahc::AsyncBody::empty())
+        .unwrap();
+    let mut response = client.send_async(request).await.unwrap();
+    let mut body = Vec::new();
+    response.body_mut().read_to_end(&mut body).await.unwrap();
+    body.len()
+}
+
+/// A transport answering from memory: the connector's own cost without the network.
+struct Canned;
+
+impl connector::Transport for Canned {
+    fn send(&self, _request: connector::WireRequest) -> connector::transport::SendFuture<'_> {
+        Box::pin(async {
+            Ok(connector::WireResponse {
+                status: 200,
+                reason: Some("OK".into()),
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("Content-Length".into(), BODY.len().to_string()),
+                ],
+                body: BODY.as_bytes().to_vec(),
+            })
+        })
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort_unstable();
+    samples[samples.len() / 2]
+}
+
+fn micros(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e6
+}
+
+fn main() {
+    let concurrency = env_usize("BENCH_CONCURRENCY", 32);
+    let sequential = env_usize("BENCH_SEQUENTIAL", 5000);
+    let concurrent = env_usize("BENCH_CONCURRENT", 5_000);
+
+    let server = KeepAliveServer::start(|_| {
+        Reply::new(200, BODY).header("Content-Type", "application/json")
+    })
+    .unwrap();
+    let url = format!("{}/users/42", server.url());
+
+    let runtime = Runtime::builder()
+        .client_options(ClientOptions {
+            blocklist: Blocklist::new(),
+            ..ClientOptions::default()
+        })
+        .build()
+        .unwrap();
+    let template = Template::from_json(&json!({
+        "inputs": [
+            {"source": "GET", "target": "method"},
+            {"source": format!("{}/users/", server.url()), "target": "base"},
+            {"source": "=base + string(userId)", "target": "url"}
+        ],
+        "taskHeaders": {"resultVariable": "user"}
+    }))
+    .unwrap();
+    let task = runtime.compile(&template).unwrap();
+    let plain = isahc::HttpClient::new().unwrap();
+
+    // Warm up both clients (connections, allocator, caches).
+    for _ in 0..500 {
+        futures_lite::future::block_on(connector_execution(&task));
+        futures_lite::future::block_on(plain_request(&plain, &url));
+    }
+
+    // Sequential: strictly alternating, one connector execution and one plain request per
+    // pair (the order swapped every pair), so that both sides see the same machine load. The
+    // medians of each side, and the median of the per-pair differences (robust to load drift).
+    let mut conn_samples = Vec::with_capacity(sequential);
+    let mut plain_samples = Vec::with_capacity(sequential);
+    let mut differences = Vec::with_capacity(sequential);
+    let time_connector = || {
+        let t = Instant::now();
+        futures_lite::future::block_on(connector_execution(&task));
+        t.elapsed()
+    };
+    let time_plain = || {
+        let t = Instant::now();
+        futures_lite::future::block_on(plain_request(&plain, &url));
+        t.elapsed()
+    };
+    for i in 0..sequential {
+        let (c, p) = if i % 2 == 0 {
+            let c = time_connector();
+            (c, time_plain())
+        } else {
+            let p = time_plain();
+            (time_connector(), p)
+        };
+        conn_samples.push(c);
+        plain_samples.push(p);
+        differences.push(micros(c) - micros(p));
+    }
+    let conn_median = median(conn_samples);
+    let plain_median = median(plain_samples);
+    differences.sort_unstable_by(f64::total_cmp);
+    let paired_overhead = differences[differences.len() / 2];
+    let configured = isahc::HttpClient::builder()
+        .title_case_headers(true)
+        .build()
+        .unwrap();
+    let configured_median = median(
+        (0..sequential)
+            .map(|_| {
+                let t = Instant::now();
+                futures_lite::future::block_on(configured_request(&configured, &url));
+                t.elapsed()
+            })
+            .collect(),
+    );
+    let offline = Runtime::builder()
+        .transport(Canned)
+        .client_options(ClientOptions {
+            blocklist: Blocklist::new(),
+            ..ClientOptions::default()
+        })
+        .build()
+        .unwrap();
+    let offline_task = offline.compile(&template).unwrap();
+    let offline_median = median(
+        (0..sequential)
+            .map(|_| {
+                let t = Instant::now();
+                futures_lite::future::block_on(connector_execution(&offline_task));
+                t.elapsed()
+            })
+            .collect(),
+    );
+
+    // Concurrent: N in flight on one thread, rounds alternating connector and plain; the best
+    // of seven rounds per side.
+    let mut conn_rps: f64 = 0.0;
+    let mut plain_rps: f64 = 0.0;
+    for _ in 0..7 {
+        let t = Instant::now();
+        let done = run_concurrently(
+            concurrency,
+            (0..concurrent).map(|_| connector_execution(&task)),
+        );
+        assert_eq!(done.len(), concurrent);
+        conn_rps = conn_rps.max(concurrent as f64 / t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let done = run_concurrently(
+            concurrency,
+            (0..concurrent).map(|_| plain_request(&plain, &url)),
+        );
+        assert_eq!(done.len(), concurrent);
+        plain_rps = plain_rps.max(concurrent as f64 / t.elapsed().as_secs_f64());
+    }
+
+    let summary = json!({
+        "sequential_executions": sequential,
+        "median_us": {
+            "connector": (micros(conn_median) * 10.0).round() / 10.0,
+            "plain_isahc": (micros(plain_median) * 10.0).round() / 10.0,
+            "ratio": (micros(conn_median) / micros(plain_median) * 1000.0).round() / 1000.0,
+            "paired_median_difference": (paired_overhead * 10.0).round() / 10.0,
+            "plain_isahc_configured_like_connector": (micros(configured_median) * 10.0).round() / 10.0,
+            "connector_without_network": (micros(offline_median) * 10.0).round() / 10.0,
+        },
+        "concurrency": concurrency,
+        "concurrent_executions": concurrent,
+        "concurrent_req_per_s": {
+            "connector": conn_rps.round(),
+            "plain_isahc": plain_rps.round(),
+            "ratio": (conn_rps / plain_rps * 1000.0).round() / 1000.0,
+        },
+        "compilations": runtime.compilations(),
+    });
+    println!("{}", serde_json::to_string_pretty(&summary).unwrap());
+}
