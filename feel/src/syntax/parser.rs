@@ -38,6 +38,12 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub(crate) const MULTI_WORD_PROPERTIES: &[&str] =
     &["time offset", "start included", "end included"];
 
+/// Words that cannot be names (unless written in backticks).
+const RESERVED: &[&str] = &[
+    "true", "false", "null", "if", "then", "else", "for", "in", "return", "some", "every",
+    "satisfies", "and", "or", "between", "instance", "of", "function",
+];
+
 type Result<T> = std::result::Result<T, Error>;
 
 /// Parsing state: the original text (names are read back from it) and limits.
@@ -530,7 +536,13 @@ impl Ctx<'_> {
                 })?;
                 Expr::Literal(v)
             }
-            Rule::name => Expr::Name(self.name_text(&pair)),
+            Rule::name => {
+                let name = self.name_text(&pair);
+                if !pair.as_str().starts_with('`') && RESERVED.contains(&name.as_ref()) {
+                    return Err(syntax_error(format!("unexpected reserved word '{name}'"), span));
+                }
+                Expr::Name(name)
+            }
             Rule::paren_or_range | Rule::list_or_range | Rule::open_range => {
                 return self.bracketed(pair);
             }
