@@ -1,0 +1,136 @@
+//! Small helpers shared by the built-in families: argument coercions and positions.
+
+use std::borrow::Cow;
+
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+use crate::value::{Function, Value};
+
+/// The items of a list argument. DMN 1.5 converts a non-list value to a singleton list
+/// where a list is expected; `null` is not converted (it gives `None`).
+pub(super) fn list_arg(v: &Value) -> Option<Cow<'_, [Value]>> {
+    match v {
+        Value::Null => None,
+        Value::List(items) => Some(Cow::Borrowed(items.as_slice())),
+        other => Some(Cow::Owned(vec![other.clone()])),
+    }
+}
+
+/// A number argument truncated to an integer (`2.5` → 2, `-1.5` → -1), if it fits an `i64`.
+pub(super) fn int_arg(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.trunc().to_i64(),
+        _ => None,
+    }
+}
+
+/// The zero-based index of a one-based FEEL position in a sequence of `len` items;
+/// negative positions count from the end (`-1` is the last item). `None` when the
+/// position is 0 or outside the sequence.
+pub(super) fn position_index(pos: i64, len: usize) -> Option<usize> {
+    let len = i64::try_from(len).ok()?;
+    let idx = if pos > 0 {
+        pos - 1
+    } else if pos < 0 {
+        len + pos
+    } else {
+        return None;
+    };
+    if (0..len).contains(&idx) {
+        usize::try_from(idx).ok()
+    } else {
+        None
+    }
+}
+
+/// A function argument, if it takes exactly `arity` parameters.
+pub(super) fn function_arg(v: &Value, arity: usize) -> Option<&Function> {
+    match v {
+        Value::Function(f) if f.params().len() == arity => Some(f),
+        _ => None,
+    }
+}
+
+/// A decimal from a count.
+pub(super) fn count(n: usize) -> Value {
+    Value::Number(Decimal::from(n))
+}
+
+#[cfg(test)]
+pub(crate) mod test {
+    //! A way to run built-ins directly, with a fresh evaluation state.
+
+    use std::sync::Arc;
+
+    use crate::builtins::Registry;
+    use crate::eval::State;
+    use crate::syntax::names::NameMatcher;
+    use crate::value::{Args, Context, Value};
+    use crate::{EngineInner, Limits};
+
+    fn engine() -> EngineInner {
+        EngineInner {
+            registry: Registry::standard(),
+            clock: Arc::new(crate::value::temporal::system_now),
+            limits: Limits::default(),
+            names: NameMatcher::new(std::iter::empty()),
+        }
+    }
+
+    /// Run `f` with a fresh state; returns its result and the warning messages.
+    pub(crate) fn run<R>(f: impl FnOnce(&mut State<'_>) -> R) -> (R, Vec<String>) {
+        let inner = engine();
+        let mut state = State::new(&inner);
+        let r = f(&mut state);
+        let w = state.warnings.iter().map(|w| w.message.clone()).collect();
+        (r, w)
+    }
+
+    /// Call a built-in by name through the registry, with positional arguments.
+    pub(crate) fn call(name: &str, args: Vec<Value>) -> Value {
+        call_args(name, Args::Positional(args)).0
+    }
+
+    /// Call a built-in by name with named arguments.
+    pub(crate) fn call_named(name: &str, args: &[(&str, Value)]) -> Value {
+        let named = args.iter().map(|(k, v)| (Arc::from(*k), v.clone())).collect();
+        call_args(name, Args::Named(named)).0
+    }
+
+    /// Call a built-in; also return the warnings and whether the evaluation was aborted.
+    pub(crate) fn call_args(name: &str, args: Args) -> (Value, Vec<String>, bool) {
+        let inner = engine();
+        let mut state = State::new(&inner);
+        let v = match inner.registry.get(name) {
+            Some(f) => f.call(&mut state, args),
+            None => Value::string(format!("no function {name}")),
+        };
+        let w = state.warnings.iter().map(|w| w.message.clone()).collect();
+        (v, w, state.aborted())
+    }
+
+    /// A number value from text.
+    pub(crate) fn n(text: &str) -> Value {
+        Value::Number(crate::parse_decimal(text).unwrap_or_default())
+    }
+
+    /// A list value.
+    pub(crate) fn l(items: Vec<Value>) -> Value {
+        Value::list(items)
+    }
+
+    /// A string value.
+    pub(crate) fn s(text: &str) -> Value {
+        Value::string(text)
+    }
+
+    /// A context value.
+    pub(crate) fn c(entries: &[(&str, Value)]) -> Value {
+        let mut ctx = Context::new();
+        for (k, v) in entries {
+            ctx.insert(*k, v.clone());
+        }
+        Value::context(ctx)
+    }
+}
