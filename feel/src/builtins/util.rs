@@ -81,7 +81,8 @@ pub(crate) mod test {
     /// Run `f` with a fresh state; returns its result and the warning messages.
     pub(crate) fn run<R>(f: impl FnOnce(&mut State<'_>) -> R) -> (R, Vec<String>) {
         let inner = engine();
-        let mut state = State::new(&inner);
+        let root = Context::new();
+        let mut state = State::new(&inner, &root);
         let r = f(&mut state);
         let w = state.warnings.iter().map(|w| w.message.clone()).collect();
         (r, w)
@@ -101,7 +102,8 @@ pub(crate) mod test {
     /// Call a built-in; also return the warnings and whether the evaluation was aborted.
     pub(crate) fn call_args(name: &str, args: Args) -> (Value, Vec<String>, bool) {
         let inner = engine();
-        let mut state = State::new(&inner);
+        let root = Context::new();
+        let mut state = State::new(&inner, &root);
         let v = match inner.registry.get(name) {
             Some(f) => f.call(&mut state, args),
             None => Value::string(format!("no function {name}")),
