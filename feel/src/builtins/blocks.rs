@@ -314,7 +314,11 @@ pub(super) const BLOCKS: &[(&str, u32, u32)] = &[
     ("Ugaritic", 0x10380, 0x1039F),
     ("UnifiedCanadianAboriginalSyllabics", 0x1400, 0x167F),
     ("UnifiedCanadianAboriginalSyllabicsExtended", 0x18B0, 0x18FF),
-    ("UnifiedCanadianAboriginalSyllabicsExtended-A", 0x11AB0, 0x11ABF),
+    (
+        "UnifiedCanadianAboriginalSyllabicsExtended-A",
+        0x11AB0,
+        0x11ABF,
+    ),
     ("Vai", 0xA500, 0xA63F),
     ("VariationSelectors", 0xFE00, 0xFE0F),
     ("VariationSelectorsSupplement", 0xE0100, 0xE01EF),

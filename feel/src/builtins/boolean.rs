@@ -83,7 +83,10 @@ mod tests {
         assert_eq!(call("is", vec![n("1"), n("1.0")]), Value::Bool(true));
         assert_eq!(call("is", vec![n("1"), n("2")]), Value::Bool(false));
         assert_eq!(call("is", vec![n("1"), s("1")]), Value::Bool(false));
-        assert_eq!(call("is", vec![Value::Null, Value::Null]), Value::Bool(true));
+        assert_eq!(
+            call("is", vec![Value::Null, Value::Null]),
+            Value::Bool(true)
+        );
         assert_eq!(
             call_named("is", &[("value1", s("a"))]),
             Value::Bool(false),
@@ -101,7 +104,8 @@ mod tests {
 
     #[test]
     fn assert_aborts_on_false() {
-        let (v, _, aborted) = call_args("assert", Args::Positional(vec![n("1"), Value::Bool(true)]));
+        let (v, _, aborted) =
+            call_args("assert", Args::Positional(vec![n("1"), Value::Bool(true)]));
         assert_eq!(v, n("1"));
         assert!(!aborted);
         let (_, _, aborted) = call_args(
@@ -111,5 +115,35 @@ mod tests {
         assert!(aborted);
         let (_, _, aborted) = call_args("assert", Args::Positional(vec![n("1"), Value::Null]));
         assert!(aborted, "a null condition is not fulfilled");
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::{eval, feel};
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(feel("not(true)"), "false");
+        assert_eq!(feel("not(negand: false)"), "true");
+        assert_eq!(
+            feel("is(@\"2012-12-25\", @\"2012-12-25T00:00:00Z\")"),
+            "false"
+        );
+        assert_eq!(feel("is(@\"23:00:50Z\", @\"23:00:50+00:00\")"), "true");
+        assert_eq!(feel("is(@\"P1D\", @\"PT24H\")"), "true");
+        assert_eq!(feel("is(@\"P0Y\", @\"P0D\")"), "false");
+        assert_eq!(feel("is defined(x)"), "false");
+        assert_eq!(feel("get or else(null, \"b\")"), "\"b\"");
+        assert_eq!(feel("assert(3, 3 > 2)"), "3");
+        let (v, _) = eval("assert(1, 1 > 2, \"too small\")");
+        assert!(v.starts_with("error:") && v.contains("too small"), "{v}");
+        let (v, w) = eval("not(1)");
+        assert_eq!(v, "null");
+        assert!(
+            w.iter()
+                .any(|m| m.contains("Failed to invoke function 'not'")),
+            "{w:?}"
+        );
     }
 }

@@ -14,10 +14,16 @@ pub(super) const TABLE: &[Row] = &[
     ("get entries", &["context"], get_entries),
     // The `keys` form comes first so that positional calls reach it (it also takes a
     // single key); a named call with `key:` finds the second row, which takes only strings.
-    ("context put", &["context", "keys", "value"], context_put_keys),
+    (
+        "context put",
+        &["context", "keys", "value"],
+        context_put_keys,
+    ),
     ("context put", &["context", "key", "value"], context_put),
     ("put", &["context", "key", "value"], context_put),
+    ("context merge", &[], super::list::no_arguments),
     ("context merge", &["contexts..."], context_merge),
+    ("put all", &[], super::list::no_arguments),
     ("put all", &["contexts..."], context_merge),
     ("context", &["entries"], context_fn),
 ];
@@ -98,10 +104,7 @@ fn context_put_keys(state: &mut State<'_>, args: &[Value]) -> Value {
     }
     match put_path(&args[0], &names, &args[2]) {
         Some(v) => v,
-        None => state.fail_call(format!(
-            "the path {} does not lead to a context",
-            args[1]
-        )),
+        None => state.fail_call(format!("the path {} does not lead to a context", args[1])),
     }
 }
 
@@ -167,16 +170,31 @@ mod tests {
         let m = c(&[("a", s("foo")), ("b", c(&[("x", n("1"))]))]);
         assert_eq!(call("get value", vec![m.clone(), s("a")]), s("foo"));
         assert_eq!(call("get value", vec![m.clone(), s("z")]), Value::Null);
-        assert_eq!(call("get value", vec![m.clone(), l(vec![s("b"), s("x")])]), n("1"));
-        assert_eq!(call("get value", vec![m.clone(), l(vec![s("b"), s("y")])]), Value::Null);
-        assert_eq!(call("get value", vec![m.clone(), n("1")]), Value::Null);
-        assert_eq!(call("get value", vec![Value::Null, s("a")]), Value::Null);
-        assert_eq!(call_named("get value", &[("key", s("a")), ("m", m.clone())]), s("foo"));
         assert_eq!(
-            call_named("get value", &[("context", m.clone()), ("keys", l(vec![s("b"), s("x")]))]),
+            call("get value", vec![m.clone(), l(vec![s("b"), s("x")])]),
             n("1")
         );
-        assert_eq!(call_named("get value", &[("k", s("a")), ("m", m.clone())]), Value::Null);
+        assert_eq!(
+            call("get value", vec![m.clone(), l(vec![s("b"), s("y")])]),
+            Value::Null
+        );
+        assert_eq!(call("get value", vec![m.clone(), n("1")]), Value::Null);
+        assert_eq!(call("get value", vec![Value::Null, s("a")]), Value::Null);
+        assert_eq!(
+            call_named("get value", &[("key", s("a")), ("m", m.clone())]),
+            s("foo")
+        );
+        assert_eq!(
+            call_named(
+                "get value",
+                &[("context", m.clone()), ("keys", l(vec![s("b"), s("x")]))]
+            ),
+            n("1")
+        );
+        assert_eq!(
+            call_named("get value", &[("k", s("a")), ("m", m.clone())]),
+            Value::Null
+        );
         let entries = call("get entries", vec![c(&[("a", n("1"))])]);
         assert_eq!(entries, l(vec![c(&[("key", s("a")), ("value", n("1"))])]));
         assert_eq!(call_named("get entries", &[("context", c(&[]))]), l(vec![]));
@@ -187,33 +205,67 @@ mod tests {
     fn put_and_merge() {
         let m = c(&[("x", n("1")), ("y", c(&[("a", n("0"))]))]);
         assert_eq!(
-            call("context put", vec![c(&[("a", n("1")), ("b", n("2"))]), s("a"), n("3")]),
+            call(
+                "context put",
+                vec![c(&[("a", n("1")), ("b", n("2"))]), s("a"), n("3")]
+            ),
             c(&[("a", n("3")), ("b", n("2"))])
         );
-        assert_eq!(call("context put", vec![c(&[]), Value::Null, n("1")]), Value::Null);
         assert_eq!(
-            call("context put", vec![m.clone(), l(vec![s("y"), s("b")]), n("2")]),
+            call("context put", vec![c(&[]), Value::Null, n("1")]),
+            Value::Null
+        );
+        assert_eq!(
+            call(
+                "context put",
+                vec![m.clone(), l(vec![s("y"), s("b")]), n("2")]
+            ),
             c(&[("x", n("1")), ("y", c(&[("a", n("0")), ("b", n("2"))]))])
         );
         assert_eq!(
-            call("context put", vec![m.clone(), l(vec![s("y"), s("a"), s("b")]), n("2")]),
-            Value::Null
-        );
-        assert_eq!(call("context put", vec![m.clone(), l(vec![]), n("2")]), Value::Null);
-        assert_eq!(
-            call_named(
+            call(
                 "context put",
-                &[("context", m.clone()), ("key", l(vec![s("y")])), ("value", n("2"))]
+                vec![m.clone(), l(vec![s("y"), s("a"), s("b")]), n("2")]
             ),
             Value::Null
         );
-        assert_eq!(call("put", vec![c(&[]), s("k"), n("1")]), c(&[("k", n("1"))]));
         assert_eq!(
-            call("context merge", vec![l(vec![c(&[("a", n("1"))]), c(&[("a", n("2")), ("b", n("3"))])])]),
+            call("context put", vec![m.clone(), l(vec![]), n("2")]),
+            Value::Null
+        );
+        assert_eq!(
+            call_named(
+                "context put",
+                &[
+                    ("context", m.clone()),
+                    ("key", l(vec![s("y")])),
+                    ("value", n("2"))
+                ]
+            ),
+            Value::Null
+        );
+        assert_eq!(
+            call("put", vec![c(&[]), s("k"), n("1")]),
+            c(&[("k", n("1"))])
+        );
+        assert_eq!(
+            call(
+                "context merge",
+                vec![l(vec![
+                    c(&[("a", n("1"))]),
+                    c(&[("a", n("2")), ("b", n("3"))])
+                ])]
+            ),
             c(&[("a", n("2")), ("b", n("3"))])
         );
-        assert_eq!(call("context merge", vec![c(&[("a", n("1"))])]), c(&[("a", n("1"))]));
-        assert_eq!(call("put all", vec![c(&[("a", n("1"))]), c(&[("b", n("1"))])]), c(&[("a", n("1")), ("b", n("1"))]));
+        assert_eq!(
+            call("context merge", vec![c(&[("a", n("1"))])]),
+            c(&[("a", n("1"))])
+        );
+        assert_eq!(
+            call("put all", vec![c(&[("a", n("1"))]), c(&[("b", n("1"))])]),
+            c(&[("a", n("1")), ("b", n("1"))])
+        );
         assert_eq!(call("context merge", vec![l(vec![n("1")])]), Value::Null);
     }
 
@@ -221,16 +273,56 @@ mod tests {
     fn context_from_entries() {
         let e = |k: Value, v: Value| c(&[("key", k), ("value", v)]);
         assert_eq!(
-            call("context", vec![l(vec![e(s("a"), n("1")), e(s("b"), Value::Null)])]),
+            call(
+                "context",
+                vec![l(vec![e(s("a"), n("1")), e(s("b"), Value::Null)])]
+            ),
             c(&[("a", n("1")), ("b", Value::Null)])
         );
-        assert_eq!(call("context", vec![e(s("a"), n("1"))]), c(&[("a", n("1"))]));
         assert_eq!(
-            call("context", vec![l(vec![e(s("a"), n("1")), e(s("a"), n("2"))])]),
+            call("context", vec![e(s("a"), n("1"))]),
+            c(&[("a", n("1"))])
+        );
+        assert_eq!(
+            call(
+                "context",
+                vec![l(vec![e(s("a"), n("1")), e(s("a"), n("2"))])]
+            ),
             Value::Null
         );
         assert_eq!(call("context", vec![c(&[("key", s("a"))])]), Value::Null);
         assert_eq!(call("context", vec![e(Value::Null, n("1"))]), Value::Null);
         assert_eq!(call("context", vec![s("foo")]), Value::Null);
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::feel;
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(feel("get value(key: \"a\", m: {a: \"foo\"})"), "\"foo\"");
+        assert_eq!(feel("get value({a: {b: 1}}, [\"a\", \"b\"])"), "1");
+        assert_eq!(feel("get entries({a: 1})"), "[{key: \"a\", value: 1}]");
+        assert_eq!(
+            feel("context put({x: 1, y: {a: 0}}, [\"y\", \"a\"], 2)"),
+            "{x: 1, y: {a: 2}}"
+        );
+        assert_eq!(
+            feel("context put(context: {}, keys: [\"a\"], value: 1)"),
+            "{a: 1}"
+        );
+        assert_eq!(
+            feel("context put(context: {}, key: [\"a\"], value: 1)"),
+            "null"
+        );
+        assert_eq!(
+            feel("context merge([{a: 1}, {a: 2, b: 3}])"),
+            "{a: 2, b: 3}"
+        );
+        assert_eq!(feel("context merge()"), "null");
+        assert_eq!(feel("context([{key: \"a\", value: 1}])"), "{a: 1}");
+        assert_eq!(feel("put all({a: 1}, {b: 2})"), "{a: 1, b: 2}");
     }
 }

@@ -19,39 +19,67 @@ use crate::value::{Function, Value};
 pub(super) const TABLE: &[Row] = &[
     ("list contains", &["list", "element"], list_contains),
     ("count", &["list"], count_fn),
+    ("min", &[], no_arguments),
     ("min", &["list..."], min),
+    ("max", &[], no_arguments),
     ("max", &["list..."], max),
+    ("sum", &[], no_arguments),
     ("sum", &["list..."], sum),
+    ("mean", &[], no_arguments),
     ("mean", &["list..."], mean),
+    ("median", &[], no_arguments),
     ("median", &["list..."], median),
+    ("stddev", &[], no_arguments),
     ("stddev", &["list..."], stddev),
+    ("mode", &[], no_arguments),
     ("mode", &["list..."], mode),
+    ("product", &[], no_arguments),
     ("product", &["list..."], product),
+    ("all", &[], no_arguments),
     ("all", &["list..."], all),
+    ("and", &[], no_arguments),
     ("and", &["list..."], all),
+    ("any", &[], no_arguments),
     ("any", &["list..."], any),
+    ("or", &[], no_arguments),
     ("or", &["list..."], any),
     ("sublist", &["list", "start position"], sublist),
     ("sublist", &["list", "start position", "length"], sublist),
     ("sublist", &["list", "start"], sublist),
     ("sublist", &["list", "start", "length"], sublist),
     ("append", &["list", "item..."], append),
+    ("concatenate", &[], no_arguments),
     ("concatenate", &["list..."], concatenate),
-    ("insert before", &["list", "position", "newItem"], insert_before),
+    (
+        "insert before",
+        &["list", "position", "newItem"],
+        insert_before,
+    ),
     ("remove", &["list", "position"], remove),
     ("reverse", &["list"], reverse),
     ("index of", &["list", "match"], index_of),
+    ("union", &[], no_arguments),
     ("union", &["list..."], union),
     ("distinct values", &["list"], distinct_values),
     ("flatten", &["list"], flatten),
     ("sort", &["list", "precedes"], sort),
     ("sort", &["list"], sort),
-    ("list replace", &["list", "position", "newItem"], list_replace),
+    (
+        "list replace",
+        &["list", "position", "newItem"],
+        list_replace,
+    ),
     ("list replace", &["list", "match", "newItem"], list_replace),
     ("duplicate values", &["list"], duplicate_values),
     ("is empty", &["list"], is_empty),
     ("partition", &["list", "size"], partition),
 ];
+
+/// A varargs function called with no argument at all (`min()`): DMN requires at least
+/// one. This row comes before the varargs row, which would otherwise take `[]`.
+pub(super) fn no_arguments(state: &mut State<'_>, _args: &[Value]) -> Value {
+    state.fail_call("expected at least one argument")
+}
 
 /// Whether two values are FEEL-equal (incomparable values are not).
 fn same(a: &Value, b: &Value) -> bool {
@@ -158,7 +186,10 @@ fn product(state: &mut State<'_>, args: &[Value]) -> Value {
     if ns.is_empty() {
         return state.fail_call("the list is empty");
     }
-    match ns.iter().try_fold(Decimal::ONE, |acc, n| acc.checked_mul(*n)) {
+    match ns
+        .iter()
+        .try_fold(Decimal::ONE, |acc, n| acc.checked_mul(*n))
+    {
         Some(p) => Value::Number(p),
         None => overflow(state),
     }
@@ -192,10 +223,12 @@ fn median(state: &mut State<'_>, args: &[Value]) -> Value {
     match (ns.len() % 2, ns.get(mid.wrapping_sub(1)), ns.get(mid)) {
         (_, _, None) => Value::Null,
         (1, _, Some(m)) => Value::Number(*m),
-        (_, Some(a), Some(b)) => match a.checked_add(*b).and_then(|s| s.checked_div(Decimal::TWO)) {
-            Some(m) => Value::Number(m),
-            None => overflow(state),
-        },
+        (_, Some(a), Some(b)) => {
+            match a.checked_add(*b).and_then(|s| s.checked_div(Decimal::TWO)) {
+                Some(m) => Value::Number(m),
+                None => overflow(state),
+            }
+        }
         _ => Value::Null,
     }
 }
@@ -213,9 +246,7 @@ fn stddev(state: &mut State<'_>, args: &[Value]) -> Value {
             let d = n.checked_sub(m)?;
             acc.checked_add(d.checked_mul(d)?)
         })?;
-        squares
-            .checked_div(Decimal::from(ns.len() - 1))?
-            .sqrt()
+        squares.checked_div(Decimal::from(ns.len() - 1))?.sqrt()
     });
     match result {
         Some(s) => Value::Number(s.normalize()),
@@ -609,7 +640,10 @@ mod tests {
         assert_eq!(call("sum", vec![nums(&[6, 14, -3])]), n("17"));
         assert_eq!(call("sum", vec![l(vec![])]), Value::Null);
         assert_eq!(call("sum", vec![l(vec![n("1"), Value::Null])]), Value::Null);
-        assert_eq!(call("mean", vec![n("11"), n("2"), n("10")]).to_string()[..6], *"7.6666");
+        assert_eq!(
+            call("mean", vec![n("11"), n("2"), n("10")]).to_string()[..6],
+            *"7.6666"
+        );
         assert_eq!(call("median", vec![nums(&[8, 2, 5, 3, 4])]), n("4"));
         assert_eq!(call("median", vec![nums(&[6, 1, 2, 3])]), n("2.5"));
         assert_eq!(call("median", vec![l(vec![])]), Value::Null);
@@ -619,7 +653,10 @@ mod tests {
             *"2.081665999466"
         );
         assert_eq!(call("stddev", vec![nums(&[47])]), Value::Null);
-        assert_eq!(call("mode", vec![nums(&[3, 6, 1, 9, 6, 1, 3])]), nums(&[1, 3, 6]));
+        assert_eq!(
+            call("mode", vec![nums(&[3, 6, 1, 9, 6, 1, 3])]),
+            nums(&[1, 3, 6])
+        );
         assert_eq!(call("mode", vec![l(vec![])]), l(vec![]));
         assert_eq!(call("product", vec![nums(&[2, 3, 4])]), n("24"));
         assert_eq!(call("product", vec![l(vec![])]), Value::Null);
@@ -632,13 +669,19 @@ mod tests {
     #[test]
     fn all_and_any() {
         assert_eq!(call("all", vec![l(vec![b(true), b(false)])]), b(false));
-        assert_eq!(call("all", vec![l(vec![b(true), Value::Null])]), Value::Null);
+        assert_eq!(
+            call("all", vec![l(vec![b(true), Value::Null])]),
+            Value::Null
+        );
         assert_eq!(call("all", vec![l(vec![])]), b(true));
         assert_eq!(call("all", vec![b(true)]), b(true));
         assert_eq!(call("all", vec![n("123")]), Value::Null);
         assert_eq!(call("and", vec![b(true), b(true)]), b(true));
         assert_eq!(call("any", vec![l(vec![Value::Null, b(true)])]), b(true));
-        assert_eq!(call("any", vec![l(vec![Value::Null, b(false)])]), Value::Null);
+        assert_eq!(
+            call("any", vec![l(vec![Value::Null, b(false)])]),
+            Value::Null
+        );
         assert_eq!(call("any", vec![l(vec![])]), b(false));
         assert_eq!(call("or", vec![b(false), b(false)]), b(false));
         assert_eq!(call_named("any", &[("list", Value::Null)]), Value::Null);
@@ -647,17 +690,32 @@ mod tests {
     #[test]
     fn positions() {
         let abc = l(vec![s("a"), s("b"), s("c")]);
-        assert_eq!(call("sublist", vec![abc.clone(), n("1"), n("2")]), l(vec![s("a"), s("b")]));
-        assert_eq!(call("sublist", vec![abc.clone(), n("-1"), n("1")]), l(vec![s("c")]));
-        assert_eq!(call("sublist", vec![abc.clone(), n("2")]), l(vec![s("b"), s("c")]));
-        assert_eq!(call("sublist", vec![abc.clone(), n("2"), n("9")]), l(vec![s("b"), s("c")]));
+        assert_eq!(
+            call("sublist", vec![abc.clone(), n("1"), n("2")]),
+            l(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            call("sublist", vec![abc.clone(), n("-1"), n("1")]),
+            l(vec![s("c")])
+        );
+        assert_eq!(
+            call("sublist", vec![abc.clone(), n("2")]),
+            l(vec![s("b"), s("c")])
+        );
+        assert_eq!(
+            call("sublist", vec![abc.clone(), n("2"), n("9")]),
+            l(vec![s("b"), s("c")])
+        );
         assert_eq!(call("sublist", vec![abc.clone(), n("0")]), Value::Null);
         assert_eq!(
             call_named("sublist", &[("list", abc.clone()), ("start", n("3"))]),
             l(vec![s("c")])
         );
         assert_eq!(
-            call_named("sublist", &[("list", abc.clone()), ("start position", n("3"))]),
+            call_named(
+                "sublist",
+                &[("list", abc.clone()), ("start position", n("3"))]
+            ),
             l(vec![s("c")])
         );
         assert_eq!(
@@ -668,14 +726,35 @@ mod tests {
             call("insert before", vec![abc.clone(), n("-1"), s("x")]),
             l(vec![s("a"), s("b"), s("x"), s("c")])
         );
-        assert_eq!(call("insert before", vec![abc.clone(), n("0"), s("x")]), Value::Null);
-        assert_eq!(call("remove", vec![abc.clone(), n("2")]), l(vec![s("a"), s("c")]));
+        assert_eq!(
+            call("insert before", vec![abc.clone(), n("0"), s("x")]),
+            Value::Null
+        );
+        assert_eq!(
+            call("remove", vec![abc.clone(), n("2")]),
+            l(vec![s("a"), s("c")])
+        );
         assert_eq!(call("remove", vec![abc.clone(), n("4")]), Value::Null);
-        assert_eq!(call("list replace", vec![nums(&[1, 2, 3]), n("-1"), n("4")]), nums(&[1, 2, 4]));
-        assert_eq!(call("list replace", vec![nums(&[1, 2, 3]), n("2.5"), n("4")]), nums(&[1, 4, 3]));
-        assert_eq!(call("list replace", vec![nums(&[1, 2, 3]), n("0"), n("4")]), Value::Null);
-        assert_eq!(call("list replace", vec![nums(&[1, 2, 3]), s("2"), n("4")]), Value::Null);
-        assert_eq!(call("list replace", vec![n("1"), n("1"), n("5")]), nums(&[5]));
+        assert_eq!(
+            call("list replace", vec![nums(&[1, 2, 3]), n("-1"), n("4")]),
+            nums(&[1, 2, 4])
+        );
+        assert_eq!(
+            call("list replace", vec![nums(&[1, 2, 3]), n("2.5"), n("4")]),
+            nums(&[1, 4, 3])
+        );
+        assert_eq!(
+            call("list replace", vec![nums(&[1, 2, 3]), n("0"), n("4")]),
+            Value::Null
+        );
+        assert_eq!(
+            call("list replace", vec![nums(&[1, 2, 3]), s("2"), n("4")]),
+            Value::Null
+        );
+        assert_eq!(
+            call("list replace", vec![n("1"), n("1"), n("5")]),
+            nums(&[5])
+        );
     }
 
     #[test]
@@ -684,18 +763,49 @@ mod tests {
             call("append", vec![nums(&[1]), n("2"), nums(&[3])]),
             l(vec![n("1"), n("2"), nums(&[3])])
         );
-        assert_eq!(call("concatenate", vec![nums(&[1]), nums(&[2, 3])]), nums(&[1, 2, 3]));
-        assert_eq!(call("concatenate", vec![nums(&[1]), Value::Null]), Value::Null);
-        assert_eq!(call("union", vec![nums(&[1, 2]), nums(&[2, 3])]), nums(&[1, 2, 3]));
-        assert_eq!(call("distinct values", vec![nums(&[1, 2, 1, 3, 2])]), nums(&[1, 2, 3]));
-        assert_eq!(call("duplicate values", vec![nums(&[1, 2, 1, 3, 2, 1])]), nums(&[1, 2]));
         assert_eq!(
-            call("flatten", vec![l(vec![nums(&[1, 2]), l(vec![nums(&[3]), l(vec![])]), n("4")])]),
+            call("concatenate", vec![nums(&[1]), nums(&[2, 3])]),
+            nums(&[1, 2, 3])
+        );
+        assert_eq!(
+            call("concatenate", vec![nums(&[1]), Value::Null]),
+            Value::Null
+        );
+        assert_eq!(
+            call("union", vec![nums(&[1, 2]), nums(&[2, 3])]),
+            nums(&[1, 2, 3])
+        );
+        assert_eq!(
+            call("distinct values", vec![nums(&[1, 2, 1, 3, 2])]),
+            nums(&[1, 2, 3])
+        );
+        assert_eq!(
+            call("duplicate values", vec![nums(&[1, 2, 1, 3, 2, 1])]),
+            nums(&[1, 2])
+        );
+        assert_eq!(
+            call(
+                "flatten",
+                vec![l(vec![
+                    nums(&[1, 2]),
+                    l(vec![nums(&[3]), l(vec![])]),
+                    n("4")
+                ])]
+            ),
             nums(&[1, 2, 3, 4])
         );
         assert_eq!(call("reverse", vec![nums(&[1, 2, 3])]), nums(&[3, 2, 1]));
-        assert_eq!(call("index of", vec![nums(&[1, 2, 3, 2]), n("2")]), nums(&[2, 4]));
-        assert_eq!(call("list contains", vec![l(vec![n("1"), Value::Null]), Value::Null]), b(true));
+        assert_eq!(
+            call("index of", vec![nums(&[1, 2, 3, 2]), n("2")]),
+            nums(&[2, 4])
+        );
+        assert_eq!(
+            call(
+                "list contains",
+                vec![l(vec![n("1"), Value::Null]), Value::Null]
+            ),
+            b(true)
+        );
         assert_eq!(call("list contains", vec![nums(&[1]), s("1")]), b(false));
         assert_eq!(call("is empty", vec![l(vec![])]), b(true));
         assert_eq!(
@@ -711,7 +821,10 @@ mod tests {
             Some(o) => Value::Bool(o == std::cmp::Ordering::Greater),
             None => Value::Null,
         });
-        assert_eq!(call("sort", vec![nums(&[3, 1, 5, 4]), desc]), nums(&[5, 4, 3, 1]));
+        assert_eq!(
+            call("sort", vec![nums(&[3, 1, 5, 4]), desc]),
+            nums(&[5, 4, 3, 1])
+        );
         assert_eq!(call("sort", vec![nums(&[3, 1, 5, 4])]), nums(&[1, 3, 4, 5]));
         assert_eq!(
             call_named("sort", &[("list", l(vec![s("b"), s("a")]))]),
@@ -725,5 +838,53 @@ mod tests {
             call("list replace", vec![nums(&[2, 4, 7, 8]), lt, n("5")]),
             nums(&[5, 5, 7, 8])
         );
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::{eval, feel};
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(
+            feel("sort([3, 1, 5, 4], function(x, y) x > y)"),
+            "[5, 4, 3, 1]"
+        );
+        assert_eq!(
+            feel("sort(precedes: function(x, y) x < y, list: [\"b\", \"a\"])"),
+            "[\"a\", \"b\"]"
+        );
+        assert_eq!(
+            feel("list replace([2, 4, 7, 8], function(item, newItem) item < newItem, 5)"),
+            "[5, 5, 7, 8]"
+        );
+        assert_eq!(
+            feel("list replace([2, 4], function(item) item = 2, 5)"),
+            "null"
+        );
+        assert_eq!(
+            feel("list replace(match: function(item, newItem) item = 2, newItem: 4, list: [1, 2, 3])"),
+            "[1, 4, 3]"
+        );
+        assert_eq!(feel("min(list: [3, 1])"), "1");
+        assert_eq!(feel("max(3, 1, 4)"), "4");
+        assert_eq!(
+            feel("max(@\"2020-01-01\", @\"2021-01-01\")"),
+            "@\"2021-01-01\""
+        );
+        assert_eq!(feel("all()"), "null");
+        assert_eq!(feel("all([])"), "true");
+        assert_eq!(feel("sublist(list: [1, 2, 3], start: 2, length: 1)"), "[2]");
+        assert_eq!(
+            feel("insert before(list: [1, 3], position: 2, newItem: 2)"),
+            "[1, 2, 3]"
+        );
+        assert_eq!(feel("index of([1, 2, 1], 1)"), "[1, 3]");
+        assert_eq!(feel("union([1, 2], [2, 3])"), "[1, 2, 3]");
+        assert_eq!(feel("partition([1, 2, 3], 2)"), "[[1, 2], [3]]");
+        let (v, w) = eval("sum([1, \"a\"])");
+        assert_eq!(v, "null");
+        assert!(w.iter().any(|m| m.contains("'sum'")), "{w:?}");
     }
 }

@@ -3,7 +3,6 @@
 //! Numbers are 28-digit decimals: every operation is checked, and an overflow gives
 //! `null` with a warning. `sqrt`, `log` and `exp` use `rust_decimal`'s decimal series.
 
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
 use super::util::int_arg;
@@ -287,6 +286,7 @@ fn random_number(_state: &mut State<'_>, _args: &[Value]) -> Value {
 /// A decimal as `f64`, for tests.
 #[cfg(test)]
 fn approx(v: &Value) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
     v.as_number().and_then(|n| n.to_f64()).unwrap_or(f64::NAN)
 }
 
@@ -303,10 +303,22 @@ mod tests {
         assert_eq!(call("decimal", vec![n("0.515"), n("2")]), n("0.52"));
         assert_eq!(call("decimal", vec![n("0.3333"), n("2.5")]), n("0.33"));
         assert_eq!(call("decimal", vec![n("1234"), n("-2")]), n("1200"));
-        assert_eq!(call("decimal", vec![n("2.5"), n("0"), s("half_up")]), n("3"));
-        assert_eq!(call("decimal", vec![n("2.5"), n("0"), s("UNNECESSARY")]), Value::Null);
-        assert_eq!(call("decimal", vec![n("2"), n("0"), s("UNNECESSARY")]), n("2"));
-        assert_eq!(call("decimal", vec![n("2.5"), n("0"), s("sideways")]), Value::Null);
+        assert_eq!(
+            call("decimal", vec![n("2.5"), n("0"), s("half_up")]),
+            n("3")
+        );
+        assert_eq!(
+            call("decimal", vec![n("2.5"), n("0"), s("UNNECESSARY")]),
+            Value::Null
+        );
+        assert_eq!(
+            call("decimal", vec![n("2"), n("0"), s("UNNECESSARY")]),
+            n("2")
+        );
+        assert_eq!(
+            call("decimal", vec![n("2.5"), n("0"), s("sideways")]),
+            Value::Null
+        );
         assert_eq!(
             call_named("decimal", &[("n", n("2.146")), ("scale", n("2"))]),
             n("2.15")
@@ -325,7 +337,10 @@ mod tests {
         assert_eq!(call("round down", vec![n("-5.5"), n("0")]), n("-5"));
         assert_eq!(call("round half up", vec![n("-5.5"), n("0")]), n("-6"));
         assert_eq!(call("round half down", vec![n("-5.5"), n("0")]), n("-5"));
-        assert_eq!(call("round half down", vec![n("-1.126"), n("2")]), n("-1.13"));
+        assert_eq!(
+            call("round half down", vec![n("-1.126"), n("2")]),
+            n("-1.13")
+        );
         assert_eq!(call("round up", vec![n("5.5"), n("6176")]), n("5.5"));
         assert_eq!(call("round up", vec![n("5.5"), n("6177")]), Value::Null);
         assert_eq!(call("round up", vec![n("5.5"), n("-6112")]), Value::Null);
@@ -389,5 +404,27 @@ mod tests {
             let r = approx(&call("random number", vec![]));
             assert!((0.0..1.0).contains(&r), "{r}");
         }
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::{eval, feel};
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(feel("decimal(1/3, 2)"), "0.33");
+        assert_eq!(feel("decimal(n: 15/7, scale: 3)"), "2.143");
+        assert_eq!(feel("floor(n: -1.56, scale: 1)"), "-1.6");
+        assert_eq!(feel("round half up(n: 5.5, scale: 0)"), "6");
+        assert_eq!(feel("abs(duration(\"-P1D\"))"), "@\"P1D\"");
+        assert_eq!(feel("modulo(dividend: -12, divisor: 5)"), "3");
+        assert_eq!(feel("modulo(dividend: 10, foo: 4)"), "null");
+        assert_eq!(feel("sqrt(number: 16)"), "4");
+        assert_eq!(feel("even(number: 4)"), "true");
+        assert_eq!(feel("round up(5.5, 6177)"), "null");
+        let (v, w) = eval("modulo(1, 0)");
+        assert_eq!(v, "null");
+        assert!(w.iter().any(|m| m.contains("division by zero")), "{w:?}");
     }
 }

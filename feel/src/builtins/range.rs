@@ -159,7 +159,11 @@ fn classify(args: &[Value]) -> Option<Args2<'_>> {
 }
 
 /// Run a relation; `None` (wrong kinds or incomparable values) gives `null` + warning.
-fn relate(state: &mut State<'_>, args: &[Value], f: impl FnOnce(Args2<'_>) -> Option<Rel>) -> Value {
+fn relate(
+    state: &mut State<'_>,
+    args: &[Value],
+    f: impl FnOnce(Args2<'_>) -> Option<Rel>,
+) -> Value {
     match classify(args).and_then(f) {
         Some(Some(b)) => Value::Bool(b),
         _ => state.illegal_args(args),
@@ -172,9 +176,7 @@ fn before(state: &mut State<'_>, args: &[Value]) -> Value {
             Args2::Points(p, q) => lt(p, q),
             Args2::PointRange(p, r) => or(lt(p, r.s), || and(eq(p, r.s), || Some(!r.si))),
             Args2::RangePoint(r, p) => or(lt(r.e, p), || and(eq(r.e, p), || Some(!r.ei))),
-            Args2::Ranges(a, b) => or(lt(a.e, b.s), || {
-                and(Some(!a.ei || !b.si), || eq(a.e, b.s))
-            }),
+            Args2::Ranges(a, b) => or(lt(a.e, b.s), || and(Some(!a.ei || !b.si), || eq(a.e, b.s))),
         })
     })
 }
@@ -185,9 +187,7 @@ fn after(state: &mut State<'_>, args: &[Value]) -> Value {
             Args2::Points(p, q) => gt(p, q),
             Args2::PointRange(p, r) => or(gt(p, r.e), || and(eq(p, r.e), || Some(!r.ei))),
             Args2::RangePoint(r, p) => or(gt(r.s, p), || and(eq(r.s, p), || Some(!r.si))),
-            Args2::Ranges(a, b) => or(gt(a.s, b.e), || {
-                and(Some(!a.si || !b.ei), || eq(a.s, b.e))
-            }),
+            Args2::Ranges(a, b) => or(gt(a.s, b.e), || and(Some(!a.si || !b.ei), || eq(a.s, b.e))),
         })
     })
 }
@@ -247,7 +247,9 @@ fn overlaps_after(state: &mut State<'_>, args: &[Value]) -> Value {
 fn finishes_rel(a: &R<'_>, b: &R<'_>) -> Rel {
     and(Some(a.ei == b.ei), || {
         and(eq_or_both_open(a.e, b.e), || {
-            or(gt(a.s, b.s), || and(eq_or_both_open(a.s, b.s), || Some(!a.si || b.si)))
+            or(gt(a.s, b.s), || {
+                and(eq_or_both_open(a.s, b.s), || Some(!a.si || b.si))
+            })
         })
     })
 }
@@ -279,7 +281,9 @@ fn finished_by(state: &mut State<'_>, args: &[Value]) -> Value {
 /// Range `a` includes the point `p`.
 fn includes_point(r: &R<'_>, p: Bound<'_>) -> Rel {
     or(and(lt(r.s, p), || gt(r.e, p)), || {
-        or(and(Some(r.si), || eq(r.s, p)), || and(Some(r.ei), || eq(r.e, p)))
+        or(and(Some(r.si), || eq(r.s, p)), || {
+            and(Some(r.ei), || eq(r.e, p))
+        })
     })
 }
 
@@ -289,7 +293,11 @@ fn includes_range(a: &R<'_>, b: &R<'_>) -> Rel {
         or(lt(a.s, b.s), || {
             and(eq_or_both_open(a.s, b.s), || Some(a.si || !b.si))
         }),
-        || or(gt(a.e, b.e), || and(eq_or_both_open(a.e, b.e), || Some(a.ei || !b.ei))),
+        || {
+            or(gt(a.e, b.e), || {
+                and(eq_or_both_open(a.e, b.e), || Some(a.ei || !b.ei))
+            })
+        },
     )
 }
 
@@ -313,7 +321,9 @@ fn during(state: &mut State<'_>, args: &[Value]) -> Value {
 fn starts_rel(a: &R<'_>, b: &R<'_>) -> Rel {
     and(Some(a.si == b.si), || {
         and(eq_or_both_open(a.s, b.s), || {
-            or(lt(a.e, b.e), || and(eq_or_both_open(a.e, b.e), || Some(!a.ei || b.ei)))
+            or(lt(a.e, b.e), || {
+                and(eq_or_both_open(a.e, b.e), || Some(!a.ei || b.ei))
+            })
         })
     })
 }
@@ -490,17 +500,19 @@ fn endpoint(state: &mut State<'_>, sc: &mut Scanner<'_>) -> Result<Value, String
         Some(c) if c.is_ascii_digit() || c == '-' || c == '.' => {
             let from = sc.pos;
             sc.pos += 1;
-            while sc
-                .peek()
-                .is_some_and(|c| c.is_ascii_digit() || c == '.')
-            {
+            while sc.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
                 // Stop before the `..` separator.
                 if sc.peek() == Some('.') && sc.chars.get(sc.pos + 1) == Some(&'.') {
                     break;
                 }
                 sc.pos += 1;
             }
-            let token: String = sc.chars.get(from..sc.pos).unwrap_or_default().iter().collect();
+            let token: String = sc
+                .chars
+                .get(from..sc.pos)
+                .unwrap_or_default()
+                .iter()
+                .collect();
             crate::parse_decimal(&token)
                 .filter(|_| !token.contains(['e', 'E']))
                 .map(Value::Number)
@@ -575,33 +587,69 @@ mod tests {
     fn before_and_after() {
         assert_eq!(call("before", vec![ni(1), ni(10)]), t());
         assert_eq!(call("before", vec![ni(10), ni(1)]), f());
-        assert_eq!(call("before", vec![ni(1), r(ni(2), true, ni(5), true)]), t());
-        assert_eq!(call("before", vec![ni(1), r(ni(1), false, ni(5), true)]), t());
-        assert_eq!(call("before", vec![ni(1), r(ni(1), true, ni(5), true)]), f());
-        assert_eq!(call("before", vec![r(ni(1), true, ni(5), false), ni(5)]), t());
-        assert_eq!(call("before", vec![r(ni(1), true, ni(5), true), ni(5)]), f());
         assert_eq!(
-            call("before", vec![r(ni(1), true, ni(5), true), r(ni(5), false, ni(8), true)]),
+            call("before", vec![ni(1), r(ni(2), true, ni(5), true)]),
             t()
         );
         assert_eq!(
-            call("before", vec![r(ni(1), true, ni(5), true), r(ni(5), true, ni(8), true)]),
+            call("before", vec![ni(1), r(ni(1), false, ni(5), true)]),
+            t()
+        );
+        assert_eq!(
+            call("before", vec![ni(1), r(ni(1), true, ni(5), true)]),
+            f()
+        );
+        assert_eq!(
+            call("before", vec![r(ni(1), true, ni(5), false), ni(5)]),
+            t()
+        );
+        assert_eq!(
+            call("before", vec![r(ni(1), true, ni(5), true), ni(5)]),
+            f()
+        );
+        assert_eq!(
+            call(
+                "before",
+                vec![r(ni(1), true, ni(5), true), r(ni(5), false, ni(8), true)]
+            ),
+            t()
+        );
+        assert_eq!(
+            call(
+                "before",
+                vec![r(ni(1), true, ni(5), true), r(ni(5), true, ni(8), true)]
+            ),
             f()
         );
         assert_eq!(call("after", vec![ni(10), ni(1)]), t());
-        assert_eq!(call("after", vec![ni(12), r(ni(2), true, ni(10), false)]), t());
-        assert_eq!(call("after", vec![r(ni(11), true, ni(20), true), ni(12)]), f());
         assert_eq!(
-            call("after", vec![r(ni(6), true, ni(8), true), r(ni(1), true, ni(5), true)]),
+            call("after", vec![ni(12), r(ni(2), true, ni(10), false)]),
+            t()
+        );
+        assert_eq!(
+            call("after", vec![r(ni(11), true, ni(20), true), ni(12)]),
+            f()
+        );
+        assert_eq!(
+            call(
+                "after",
+                vec![r(ni(6), true, ni(8), true), r(ni(1), true, ni(5), true)]
+            ),
             t()
         );
         assert_eq!(call("before", vec![ni(1), s("a")]), Value::Null);
         assert_eq!(
-            call_named("before", &[("range", r(ni(2), true, ni(5), true)), ("point", ni(1))]),
+            call_named(
+                "before",
+                &[("range", r(ni(2), true, ni(5), true)), ("point", ni(1))]
+            ),
             t()
         );
         // Unbounded: `< 10` starts at minus infinity.
-        assert_eq!(call("before", vec![ni(1), r(Value::Null, false, ni(10), false)]), f());
+        assert_eq!(
+            call("before", vec![ni(1), r(Value::Null, false, ni(10), false)]),
+            f()
+        );
     }
 
     #[test]
@@ -610,10 +658,16 @@ mod tests {
         let b = r(ni(5), true, ni(8), true);
         let c = r(ni(3), true, ni(8), true);
         assert_eq!(call("meets", vec![a.clone(), b.clone()]), t());
-        assert_eq!(call("meets", vec![a.clone(), r(ni(5), false, ni(8), true)]), f());
+        assert_eq!(
+            call("meets", vec![a.clone(), r(ni(5), false, ni(8), true)]),
+            f()
+        );
         assert_eq!(call("met by", vec![b.clone(), a.clone()]), t());
         assert_eq!(call("overlaps", vec![a.clone(), c.clone()]), t());
-        assert_eq!(call("overlaps", vec![a.clone(), r(ni(6), true, ni(8), true)]), f());
+        assert_eq!(
+            call("overlaps", vec![a.clone(), r(ni(6), true, ni(8), true)]),
+            f()
+        );
         assert_eq!(call("overlaps before", vec![a.clone(), c.clone()]), t());
         assert_eq!(call("overlaps before", vec![c.clone(), a.clone()]), f());
         assert_eq!(call("overlaps after", vec![c.clone(), a.clone()]), t());
@@ -624,39 +678,118 @@ mod tests {
     fn containment() {
         let a = r(ni(1), true, ni(10), true);
         assert_eq!(call("finishes", vec![ni(10), a.clone()]), t());
-        assert_eq!(call("finishes", vec![ni(10), r(ni(1), true, ni(10), false)]), f());
-        assert_eq!(call("finishes", vec![r(ni(3), true, ni(10), true), a.clone()]), t());
+        assert_eq!(
+            call("finishes", vec![ni(10), r(ni(1), true, ni(10), false)]),
+            f()
+        );
+        assert_eq!(
+            call("finishes", vec![r(ni(3), true, ni(10), true), a.clone()]),
+            t()
+        );
         assert_eq!(call("finished by", vec![a.clone(), ni(10)]), t());
-        assert_eq!(call("finished by", vec![a.clone(), r(ni(3), true, ni(10), true)]), t());
+        assert_eq!(
+            call("finished by", vec![a.clone(), r(ni(3), true, ni(10), true)]),
+            t()
+        );
         assert_eq!(call("includes", vec![a.clone(), ni(5)]), t());
-        assert_eq!(call("includes", vec![r(ni(1), false, ni(10), true), ni(1)]), f());
-        assert_eq!(call("includes", vec![a.clone(), r(ni(4), true, ni(6), true)]), t());
+        assert_eq!(
+            call("includes", vec![r(ni(1), false, ni(10), true), ni(1)]),
+            f()
+        );
+        assert_eq!(
+            call("includes", vec![a.clone(), r(ni(4), true, ni(6), true)]),
+            t()
+        );
         assert_eq!(call("during", vec![ni(5), a.clone()]), t());
-        assert_eq!(call("during", vec![r(ni(4), true, ni(6), true), a.clone()]), t());
-        assert_eq!(call("during", vec![r(ni(0), true, ni(6), true), a.clone()]), f());
+        assert_eq!(
+            call("during", vec![r(ni(4), true, ni(6), true), a.clone()]),
+            t()
+        );
+        assert_eq!(
+            call("during", vec![r(ni(0), true, ni(6), true), a.clone()]),
+            f()
+        );
         assert_eq!(call("starts", vec![ni(1), a.clone()]), t());
-        assert_eq!(call("starts", vec![r(ni(1), true, ni(5), true), a.clone()]), t());
+        assert_eq!(
+            call("starts", vec![r(ni(1), true, ni(5), true), a.clone()]),
+            t()
+        );
         assert_eq!(call("started by", vec![a.clone(), ni(1)]), t());
-        assert_eq!(call("started by", vec![a.clone(), r(ni(1), true, ni(5), true)]), t());
+        assert_eq!(
+            call("started by", vec![a.clone(), r(ni(1), true, ni(5), true)]),
+            t()
+        );
         assert_eq!(call("coincides", vec![ni(5), ni(5)]), t());
-        assert_eq!(call("coincides", vec![a.clone(), r(ni(1), true, ni(10), true)]), t());
-        assert_eq!(call("coincides", vec![a.clone(), r(ni(1), false, ni(10), true)]), f());
+        assert_eq!(
+            call("coincides", vec![a.clone(), r(ni(1), true, ni(10), true)]),
+            t()
+        );
+        assert_eq!(
+            call("coincides", vec![a.clone(), r(ni(1), false, ni(10), true)]),
+            f()
+        );
         assert_eq!(call("includes", vec![a, s("x")]), Value::Null);
     }
 
     #[test]
     fn range_from_text() {
-        assert_eq!(call("range", vec![s("[18..21)")]), r(ni(18), true, ni(21), false));
-        assert_eq!(call("range", vec![s(" ]1.5 .. 3[ ")]), r(n("1.5"), false, ni(3), false));
-        assert_eq!(call("range", vec![s("[-3..-1]")]), r(ni(-3), true, ni(-1), true));
+        assert_eq!(
+            call("range", vec![s("[18..21)")]),
+            r(ni(18), true, ni(21), false)
+        );
+        assert_eq!(
+            call("range", vec![s(" ]1.5 .. 3[ ")]),
+            r(n("1.5"), false, ni(3), false)
+        );
+        assert_eq!(
+            call("range", vec![s("[-3..-1]")]),
+            r(ni(-3), true, ni(-1), true)
+        );
         assert_eq!(
             call("range", vec![s("[\"a\"..\"c\"]")]),
             r(s("a"), true, s("c"), true)
         );
-        assert_eq!(call_named("range", &[("from", s("(1..3]"))]), r(ni(1), false, ni(3), true));
-        for bad in ["", " ", "[..2]", "[1..]", ">=10", "[3..1]", "[1..\"b\"]", "[null..null]", "[1..2", "[1..2]x"] {
+        assert_eq!(
+            call_named("range", &[("from", s("(1..3]"))]),
+            r(ni(1), false, ni(3), true)
+        );
+        for bad in [
+            "",
+            " ",
+            "[..2]",
+            "[1..]",
+            ">=10",
+            "[3..1]",
+            "[1..\"b\"]",
+            "[null..null]",
+            "[1..2",
+            "[1..2]x",
+        ] {
             assert_eq!(call("range", vec![s(bad)]), Value::Null, "{bad}");
         }
         assert_eq!(call("range", vec![ni(1)]), Value::Null);
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::feel;
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(feel("before(point: 1, range: [2..5])"), "true");
+        assert_eq!(feel("after(range1: [6..8], range2: [1..5])"), "true");
+        assert_eq!(feel("includes(range: [1..10], point: 10)"), "true");
+        assert_eq!(feel("during(5, [1..10))"), "true");
+        assert_eq!(feel("during(10, [1..10))"), "false");
+        assert_eq!(feel("overlaps([1..5], [3..8])"), "true");
+        assert_eq!(feel("range(\"[18..21)\") = [18..21)"), "true");
+        assert_eq!(feel("2 in range(\"[1..3]\")"), "true");
+        assert_eq!(
+            feel("range(\"[date(\\\"1970-01-01\\\")..@\\\"1970-01-02\\\"]\") = [@\"1970-01-01\"..@\"1970-01-02\"]"),
+            "true"
+        );
+        assert_eq!(feel("range(\"[date(x)..@\\\"1970-01-02\\\"]\")"), "null");
+        assert_eq!(feel("range(\"[@\\\"P2D\\\"..@\\\"P1D\\\"]\")"), "null");
     }
 }

@@ -42,11 +42,7 @@ fn cache() -> &'static Cache {
 /// The error is a message for the warning.
 pub(super) fn compile(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String> {
     let key = (pattern.to_string(), flags.to_string());
-    if let Some(hit) = cache()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .get(&key)
-    {
+    if let Some(hit) = cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return Ok(hit.clone());
     }
     let compiled = Arc::new(compile_uncached(pattern, flags)?);
@@ -134,8 +130,7 @@ fn strip_whitespace(pattern: &str) -> String {
                 if let Some(n) = chars.next() {
                     if depth > 0 || !matches!(n, ' ' | '\t' | '\n' | '\r') {
                         out.push(n);
-                    } else if let Some(m) = chars.find(|m| !matches!(m, ' ' | '\t' | '\n' | '\r'))
-                    {
+                    } else if let Some(m) = chars.find(|m| !matches!(m, ' ' | '\t' | '\n' | '\r')) {
                         // `\ s` in x mode is `\s`.
                         out.push(m);
                     }
@@ -281,7 +276,8 @@ impl<'a> Translator<'a> {
                     quantifiable = true;
                 }
                 '.' => {
-                    self.out.push_str(if self.dot_all { "(?s:.)" } else { "[^\\n\\r]" });
+                    self.out
+                        .push_str(if self.dot_all { "(?s:.)" } else { "[^\\n\\r]" });
                     quantifiable = true;
                 }
                 '^' | '$' => {
@@ -395,9 +391,7 @@ impl<'a> Translator<'a> {
 
     /// An escape outside a character class (the `\` already consumed).
     fn top_escape(&mut self) -> Result<(), String> {
-        let c = self
-            .next()
-            .ok_or_else(|| self.err("trailing backslash"))?;
+        let c = self.next().ok_or_else(|| self.err("trailing backslash"))?;
         if let Some(lit) = single_escape(c) {
             push_literal(&mut self.out, lit);
             return Ok(());
@@ -490,9 +484,7 @@ impl<'a> Translator<'a> {
                                 && !matches!(self.peek_at(1), Some(']') | Some('[') | None) =>
                         {
                             self.pos += 1;
-                            let hc = self
-                                .next()
-                                .ok_or_else(|| self.err("unterminated range"))?;
+                            let hc = self.next().ok_or_else(|| self.err("unterminated range"))?;
                             let (hi, hi_char) = self.class_atom(hc)?;
                             let hi = match (hi, hi_char) {
                                 (Some(hi), true) => hi,
@@ -543,9 +535,7 @@ impl Translator<'_> {
         if c != '\\' {
             return Ok((Some(c), true));
         }
-        let e = self
-            .next()
-            .ok_or_else(|| self.err("trailing backslash"))?;
+        let e = self.next().ok_or_else(|| self.err("trailing backslash"))?;
         if let Some(lit) = single_escape(e) {
             return Ok((Some(lit), true));
         }

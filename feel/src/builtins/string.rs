@@ -15,14 +15,22 @@ use crate::value::Value;
 /// The string functions.
 pub(super) const TABLE: &[Row] = &[
     ("substring", &["string", "start position"], substring),
-    ("substring", &["string", "start position", "length"], substring),
+    (
+        "substring",
+        &["string", "start position", "length"],
+        substring,
+    ),
     ("string length", &["string"], string_length),
     ("upper case", &["string"], upper_case),
     ("lower case", &["string"], lower_case),
     ("substring before", &["string", "match"], substring_before),
     ("substring after", &["string", "match"], substring_after),
     ("replace", &["input", "pattern", "replacement"], replace),
-    ("replace", &["input", "pattern", "replacement", "flags"], replace),
+    (
+        "replace",
+        &["input", "pattern", "replacement", "flags"],
+        replace,
+    ),
     ("contains", &["string", "match"], contains),
     ("starts with", &["string", "match"], starts_with),
     ("ends with", &["string", "match"], ends_with),
@@ -31,7 +39,11 @@ pub(super) const TABLE: &[Row] = &[
     ("split", &["string", "delimiter"], split),
     ("string join", &["list"], string_join),
     ("string join", &["list", "delimiter"], string_join),
-    ("string join", &["list", "delimiter", "prefix", "suffix"], string_join),
+    (
+        "string join",
+        &["list", "delimiter", "prefix", "suffix"],
+        string_join,
+    ),
     ("extract", &["input", "pattern"], extract),
     ("trim", &["string"], trim),
     ("uuid", &[], uuid),
@@ -146,11 +158,7 @@ fn flags_arg(v: Option<&Value>) -> Option<&str> {
 }
 
 /// Compile a pattern, reporting failures as a warning.
-fn regex_arg(
-    state: &mut State<'_>,
-    pattern: &str,
-    flags: &str,
-) -> Option<std::sync::Arc<XRegex>> {
+fn regex_arg(state: &mut State<'_>, pattern: &str, flags: &str) -> Option<std::sync::Arc<XRegex>> {
     match compile(pattern, flags) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -174,11 +182,9 @@ fn matches(state: &mut State<'_>, args: &[Value]) -> Value {
 /// `replace(input, pattern, replacement, flags?)`: replace every match; `$n` in the
 /// replacement is group `n`.
 fn replace(state: &mut State<'_>, args: &[Value]) -> Value {
-    let (Some((input, pattern)), Some(replacement), Some(flags)) = (
-        two_strings(args),
-        args[2].as_str(),
-        flags_arg(args.get(3)),
-    ) else {
+    let (Some((input, pattern)), Some(replacement), Some(flags)) =
+        (two_strings(args), args[2].as_str(), flags_arg(args.get(3)))
+    else {
         return state.illegal_args(args);
     };
     let Some(r) = regex_arg(state, pattern, flags) else {
@@ -322,16 +328,31 @@ mod tests {
     #[test]
     fn substring_positions() {
         assert_eq!(call("substring", vec![s("foobar"), n("3")]), s("obar"));
-        assert_eq!(call("substring", vec![s("foobar"), n("3"), n("3")]), s("oba"));
-        assert_eq!(call("substring", vec![s("foobar"), n("-2"), n("1")]), s("a"));
-        assert_eq!(call("substring", vec![s("foobar"), n("-6"), n("6")]), s("foobar"));
-        assert_eq!(call("substring", vec![s("foobar"), n("3"), n("3.8")]), s("oba"));
+        assert_eq!(
+            call("substring", vec![s("foobar"), n("3"), n("3")]),
+            s("oba")
+        );
+        assert_eq!(
+            call("substring", vec![s("foobar"), n("-2"), n("1")]),
+            s("a")
+        );
+        assert_eq!(
+            call("substring", vec![s("foobar"), n("-6"), n("6")]),
+            s("foobar")
+        );
+        assert_eq!(
+            call("substring", vec![s("foobar"), n("3"), n("3.8")]),
+            s("oba")
+        );
         assert_eq!(call("substring", vec![s("a😀b"), n("2"), n("1")]), s("😀"));
         assert_eq!(call("substring", vec![s("abc"), n("0")]), Value::Null);
         assert_eq!(call("substring", vec![s("abc"), n("7")]), s(""));
         assert_eq!(call("substring", vec![Value::Null, n("1")]), Value::Null);
         assert_eq!(
-            call_named("substring", &[("string", s("foobar")), ("start position", n("3"))]),
+            call_named(
+                "substring",
+                &[("string", s("foobar")), ("start position", n("3"))]
+            ),
             s("obar")
         );
     }
@@ -343,7 +364,10 @@ mod tests {
         assert_eq!(call("lower case", vec![s("aBc4")]), s("abc4"));
         assert_eq!(call("substring before", vec![s("foobar"), s("o")]), s("f"));
         assert_eq!(call("substring before", vec![s("abc"), s("")]), s(""));
-        assert_eq!(call("substring after", vec![s("foobar"), s("o")]), s("obar"));
+        assert_eq!(
+            call("substring after", vec![s("foobar"), s("o")]),
+            s("obar")
+        );
         assert_eq!(call("substring after", vec![s("abc"), s("")]), s("abc"));
         assert_eq!(call("substring after", vec![s("abc"), s("x")]), s(""));
         assert_eq!(call("contains", vec![s("abc"), s("")]), b(true));
@@ -374,7 +398,10 @@ mod tests {
             Args::Positional(vec![s("abracadabra"), s("bra"), s("p")]),
         );
         assert_eq!(v, Value::Null);
-        assert!(w[0].starts_with("Failed to invoke function 'matches'"), "{w:?}");
+        assert!(
+            w[0].starts_with("Failed to invoke function 'matches'"),
+            "{w:?}"
+        );
         assert_eq!(
             call("replace", vec![s("abcd"), s("(ab)|(a)"), s("[1=$1][2=$2]")]),
             s("[1=ab][2=]cd")
@@ -387,9 +414,18 @@ mod tests {
             call("replace", vec![s("darted"), s("^(.*?)d(.*)$"), s("$1c$2")]),
             s("carted")
         );
-        assert_eq!(call("replace", vec![s("abc"), s("x*"), s("-")]), Value::Null);
-        assert_eq!(call("replace", vec![s("a.c"), s("."), s("$"), s("q")]), s("a$c"));
-        assert_eq!(call("replace", vec![s("abc"), s("b"), s("\\")]), Value::Null);
+        assert_eq!(
+            call("replace", vec![s("abc"), s("x*"), s("-")]),
+            Value::Null
+        );
+        assert_eq!(
+            call("replace", vec![s("a.c"), s("."), s("$"), s("q")]),
+            s("a$c")
+        );
+        assert_eq!(
+            call("replace", vec![s("abc"), s("b"), s("\\")]),
+            Value::Null
+        );
         assert_eq!(
             call("split", vec![s("a;b;c;;"), s(";")]),
             l(vec![s("a"), s("b"), s("c"), s(""), s("")])
@@ -416,11 +452,49 @@ mod tests {
             s("[a, c]")
         );
         assert_eq!(call("string join", vec![s("a"), s("X")]), s("a"));
-        assert_eq!(call("string join", vec![l(vec![n("1")]), s("X")]), Value::Null);
+        assert_eq!(
+            call("string join", vec![l(vec![n("1")]), s("X")]),
+            Value::Null
+        );
         assert_eq!(call("string join", vec![Value::Null]), Value::Null);
         assert_eq!(
-            call_named("string join", &[("delimiter", s("X")), ("list", l(vec![s("a"), s("c")]))]),
+            call_named(
+                "string join",
+                &[("delimiter", s("X")), ("list", l(vec![s("a"), s("c")]))]
+            ),
             s("aXc")
         );
+    }
+}
+
+#[cfg(test)]
+mod engine_tests {
+    use super::super::util::test::{eval, feel};
+
+    #[test]
+    fn through_the_engine() {
+        assert_eq!(
+            feel("substring(string: \"foobar\", start position: 3)"),
+            "\"obar\""
+        );
+        assert_eq!(feel("string length(\"a😀b\")"), "3");
+        assert_eq!(feel("replace(\"abc\", \"[A-Z]\", \"#\", \"i\")"), "\"###\"");
+        assert_eq!(feel("matches(\"abZ\", \"[a-z]*\", \"i\")"), "true");
+        assert_eq!(feel("matches(\"x\", \"[A-Z-[OI]]\", \"i\")"), "true");
+        assert_eq!(
+            feel("split(delimiter: \",\", string: \"foo,bar\")"),
+            "[\"foo\", \"bar\"]"
+        );
+        assert_eq!(
+            feel("string join([\"a\", \"b\"], \", \", \"[\", \"]\")"),
+            "\"[a, b]\""
+        );
+        assert_eq!(feel("extract(\"a1b2\", \"[0-9]\")"), "[\"1\", \"2\"]");
+        assert_eq!(feel("from base64(to base64(\"ü\"))"), "\"ü\"");
+        assert_eq!(feel("is blank(\"  \")"), "true");
+        let (v, w) = eval("matches(\"a\", \"(\")");
+        assert_eq!(v, "null");
+        assert!(w.iter().any(|m| m.contains("'matches'")), "{w:?}");
+        assert_eq!(feel("upper case(1)"), "null");
     }
 }

@@ -78,16 +78,6 @@ pub(crate) mod test {
         }
     }
 
-    /// Run `f` with a fresh state; returns its result and the warning messages.
-    pub(crate) fn run<R>(f: impl FnOnce(&mut State<'_>) -> R) -> (R, Vec<String>) {
-        let inner = engine();
-        let root = Context::new();
-        let mut state = State::new(&inner, &root);
-        let r = f(&mut state);
-        let w = state.warnings.iter().map(|w| w.message.clone()).collect();
-        (r, w)
-    }
-
     /// Call a built-in by name through the registry, with positional arguments.
     pub(crate) fn call(name: &str, args: Vec<Value>) -> Value {
         call_args(name, Args::Positional(args)).0
@@ -95,7 +85,10 @@ pub(crate) mod test {
 
     /// Call a built-in by name with named arguments.
     pub(crate) fn call_named(name: &str, args: &[(&str, Value)]) -> Value {
-        let named = args.iter().map(|(k, v)| (Arc::from(*k), v.clone())).collect();
+        let named = args
+            .iter()
+            .map(|(k, v)| (Arc::from(*k), v.clone()))
+            .collect();
         call_args(name, Args::Named(named)).0
     }
 
@@ -110,6 +103,23 @@ pub(crate) mod test {
         };
         let w = state.warnings.iter().map(|w| w.message.clone()).collect();
         (v, w, state.aborted())
+    }
+
+    /// Evaluate FEEL text with the standard engine: the result's FEEL text and the
+    /// warning messages (an error's message in place of the value).
+    pub(crate) fn eval(text: &str) -> (String, Vec<String>) {
+        match crate::Engine::new().evaluate(text, &Context::new()) {
+            Ok(out) => (
+                out.value.to_string(),
+                out.warnings.into_iter().map(|w| w.message).collect(),
+            ),
+            Err(e) => (format!("error: {e}"), Vec::new()),
+        }
+    }
+
+    /// The FEEL text of the value `text` evaluates to.
+    pub(crate) fn feel(text: &str) -> String {
+        eval(text).0
     }
 
     /// A number value from text.
