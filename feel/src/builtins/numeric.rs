@@ -5,7 +5,7 @@
 
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
-use super::util::int_arg;
+use super::util::{int_arg, scalar};
 use super::Row;
 use crate::eval::State;
 use crate::value::{DtDuration, Value, YmDuration};
@@ -86,7 +86,7 @@ fn round(n: Decimal, scale: i64, strategy: RoundingStrategy) -> Result<Decimal, 
 
 /// The common shape of the rounding functions: `(n)` or `(n, scale)`.
 fn rounding(state: &mut State<'_>, args: &[Value], strategy: RoundingStrategy) -> Value {
-    let n = args[0].as_number();
+    let n = scalar(&args[0]).as_number();
     let scale = match args.get(1) {
         None => Some(0),
         Some(v) => int_arg(v),
@@ -130,7 +130,7 @@ fn decimal(state: &mut State<'_>, args: &[Value]) -> Value {
         None => {
             // UNNECESSARY: the value must already have at most `scale` decimals.
             let v = rounding(state, &args[..2], RoundingStrategy::ToZero);
-            match (&v, args[0].as_number()) {
+            match (&v, scalar(&args[0]).as_number()) {
                 (Value::Number(r), Some(n)) if *r == n => v,
                 (Value::Number(_), _) => state.fail_call("rounding is necessary"),
                 _ => v,
@@ -171,7 +171,7 @@ fn round_half_down(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `abs(n)`: absolute value of a number or a duration.
 fn abs(state: &mut State<'_>, args: &[Value]) -> Value {
-    match &args[0] {
+    match scalar(&args[0]) {
         Value::Number(n) => Value::Number(n.abs()),
         Value::YearsMonths(d) => match d.0.checked_abs() {
             Some(m) => Value::YearsMonths(YmDuration(m)),
@@ -187,7 +187,7 @@ fn abs(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `modulo(dividend, divisor)`: the remainder with the sign of the divisor.
 fn modulo(state: &mut State<'_>, args: &[Value]) -> Value {
-    let (Some(a), Some(b)) = (args[0].as_number(), args[1].as_number()) else {
+    let (Some(a), Some(b)) = (scalar(&args[0]).as_number(), scalar(&args[1]).as_number()) else {
         return state.illegal_args(args);
     };
     if b.is_zero() {
@@ -208,7 +208,7 @@ fn modulo(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `sqrt(number)`: square root; negative numbers give `null`.
 fn sqrt(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_number() {
+    match scalar(&args[0]).as_number() {
         Some(n) if n.is_sign_negative() && !n.is_zero() => {
             state.fail_call("the square root of a negative number is not defined")
         }
@@ -222,7 +222,7 @@ fn sqrt(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `log(number)`: natural logarithm of a positive number.
 fn log(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_number() {
+    match scalar(&args[0]).as_number() {
         Some(n) if n <= Decimal::ZERO => {
             state.fail_call("the logarithm is only defined for positive numbers")
         }
@@ -236,7 +236,7 @@ fn log(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `exp(number)`: e raised to the number.
 fn exp(state: &mut State<'_>, args: &[Value]) -> Value {
-    let Some(n) = args[0].as_number() else {
+    let Some(n) = scalar(&args[0]).as_number() else {
         return state.illegal_args(args);
     };
     // e^-66 is below the smallest positive decimal (1e-28).
@@ -260,7 +260,7 @@ fn parity(n: Decimal) -> Option<bool> {
 
 /// `odd(number)`: false for non-integers.
 fn odd(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_number() {
+    match scalar(&args[0]).as_number() {
         Some(n) => Value::Bool(parity(n) == Some(false)),
         None => state.illegal_args(args),
     }
@@ -268,7 +268,7 @@ fn odd(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `even(number)`: false for non-integers.
 fn even(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_number() {
+    match scalar(&args[0]).as_number() {
         Some(n) => Value::Bool(parity(n) == Some(true)),
         None => state.illegal_args(args),
     }

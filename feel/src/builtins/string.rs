@@ -7,7 +7,7 @@
 use base64::Engine as _;
 
 use super::regex::{compile, expand, XRegex};
-use super::util::{count, int_arg, list_arg};
+use super::util::{count, int_arg, list_arg, scalar};
 use super::Row;
 use crate::eval::State;
 use crate::value::Value;
@@ -54,12 +54,15 @@ pub(super) const TABLE: &[Row] = &[
 
 /// Both arguments as strings, or `None`.
 fn two_strings(args: &[Value]) -> Option<(&str, &str)> {
-    Some((args.first()?.as_str()?, args.get(1)?.as_str()?))
+    Some((
+        scalar(args.first()?).as_str()?,
+        scalar(args.get(1)?).as_str()?,
+    ))
 }
 
 /// `substring(string, start position, length?)`.
 fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
-    let (Some(s), Some(start)) = (args[0].as_str(), int_arg(&args[1])) else {
+    let (Some(s), Some(start)) = (scalar(&args[0]).as_str(), int_arg(&args[1])) else {
         return state.illegal_args(args);
     };
     let length = match args.get(2) {
@@ -86,7 +89,7 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `string length(string)`: the number of code points.
 fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => count(s.chars().count()),
         None => state.illegal_args(args),
     }
@@ -94,7 +97,7 @@ fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `upper case(string)`.
 fn upper_case(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => Value::from(s.to_uppercase()),
         None => state.illegal_args(args),
     }
@@ -102,7 +105,7 @@ fn upper_case(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `lower case(string)`.
 fn lower_case(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => Value::from(s.to_lowercase()),
         None => state.illegal_args(args),
     }
@@ -150,7 +153,7 @@ fn ends_with(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// The flags argument: absent or `null` means none.
 fn flags_arg(v: Option<&Value>) -> Option<&str> {
-    match v {
+    match v.map(scalar) {
         None | Some(Value::Null) => Some(""),
         Some(Value::String(s)) => Some(s),
         Some(_) => None,
@@ -182,9 +185,11 @@ fn matches(state: &mut State<'_>, args: &[Value]) -> Value {
 /// `replace(input, pattern, replacement, flags?)`: replace every match; `$n` in the
 /// replacement is group `n`.
 fn replace(state: &mut State<'_>, args: &[Value]) -> Value {
-    let (Some((input, pattern)), Some(replacement), Some(flags)) =
-        (two_strings(args), args[2].as_str(), flags_arg(args.get(3)))
-    else {
+    let (Some((input, pattern)), Some(replacement), Some(flags)) = (
+        two_strings(args),
+        scalar(&args[2]).as_str(),
+        flags_arg(args.get(3)),
+    ) else {
         return state.illegal_args(args);
     };
     let Some(r) = regex_arg(state, pattern, flags) else {
@@ -275,7 +280,7 @@ fn string_join(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `trim(string)`: remove leading and trailing whitespace.
 fn trim(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => Value::from(s.trim()),
         None => state.illegal_args(args),
     }
@@ -288,7 +293,7 @@ fn uuid(_state: &mut State<'_>, _args: &[Value]) -> Value {
 
 /// `to base64(value)`: the Base64 encoding of the string's UTF-8 bytes.
 fn to_base64(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => Value::from(base64::engine::general_purpose::STANDARD.encode(s)),
         None => state.illegal_args(args),
     }
@@ -296,7 +301,7 @@ fn to_base64(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `from base64(value)`: decode Base64 into a UTF-8 string.
 fn from_base64(state: &mut State<'_>, args: &[Value]) -> Value {
-    let Some(s) = args[0].as_str() else {
+    let Some(s) = scalar(&args[0]).as_str() else {
         return state.illegal_args(args);
     };
     match base64::engine::general_purpose::STANDARD.decode(s.trim()) {
@@ -310,7 +315,7 @@ fn from_base64(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `is blank(string)`: whether the string is empty or only whitespace.
 fn is_blank(state: &mut State<'_>, args: &[Value]) -> Value {
-    match args[0].as_str() {
+    match scalar(&args[0]).as_str() {
         Some(s) => Value::Bool(s.chars().all(char::is_whitespace)),
         None => state.illegal_args(args),
     }
@@ -496,5 +501,11 @@ mod engine_tests {
         assert_eq!(v, "null");
         assert!(w.iter().any(|m| m.contains("'matches'")), "{w:?}");
         assert_eq!(feel("upper case(1)"), "null");
+        assert_eq!(
+            feel("upper case([\"Bob\"])"),
+            "\"BOB\"",
+            "a singleton list is unwrapped"
+        );
+        assert_eq!(feel("upper case([\"a\", \"b\"])"), "null");
     }
 }

@@ -17,9 +17,18 @@ pub(super) fn list_arg(v: &Value) -> Option<Cow<'_, [Value]>> {
     }
 }
 
+/// A singleton list unwrapped where a single value is expected (DMN 1.5 "from singleton
+/// list" conversion); any other value as it is.
+pub(super) fn scalar(v: &Value) -> &Value {
+    match v {
+        Value::List(items) if items.len() == 1 => items.first().unwrap_or(v),
+        _ => v,
+    }
+}
+
 /// A number argument truncated to an integer (`2.5` → 2, `-1.5` → -1), if it fits an `i64`.
 pub(super) fn int_arg(v: &Value) -> Option<i64> {
-    match v {
+    match scalar(v) {
         Value::Number(n) => n.trunc().to_i64(),
         _ => None,
     }
