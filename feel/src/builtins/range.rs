@@ -497,7 +497,15 @@ fn endpoint(state: &mut State<'_>, sc: &mut Scanner<'_>) -> Result<Value, String
             let s = sc.string()?;
             temporal::parse_literal(&s).ok_or_else(|| format!("invalid temporal literal '{s}'"))
         }
-        Some(c) if c.is_ascii_digit() || c == '-' || c == '.' => {
+        Some(c)
+            if c.is_ascii_digit()
+                || ((c == '-' || c == '.')
+                    && sc
+                        .chars
+                        .get(sc.pos + 1)
+                        .is_some_and(|d| d.is_ascii_digit() || *d == '.')
+                    && !(c == '.' && sc.chars.get(sc.pos + 1) == Some(&'.'))) =>
+        {
             let from = sc.pos;
             sc.pos += 1;
             while sc.peek().is_some_and(|c| c.is_ascii_digit() || c == '.') {
