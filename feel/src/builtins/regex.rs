@@ -4,7 +4,8 @@
 //! `x`, `q`). [`compile`] translates a pattern into the `regex` crate's syntax (Unicode
 //! blocks `\p{IsBasicLatin}`, class subtraction `[a-z-[aeiou]]`, XML name escapes `\i`
 //! `\c`, XPath's narrower `\s` and `\w`, `.` excluding line ends), compiles it with a size
-//! limit and caches the result. Back-references (`(a)\1`) cannot be expressed and are
+//! limit and caches the result. The `regex` crate has no back-references: `\n` works only
+//! when group `n` always matches one fixed literal (`(ab)-\1`); other back-references are
 //! reported as unsupported.
 
 use std::collections::HashMap;
@@ -227,6 +228,10 @@ struct Translator<'a> {
     out: String,
     groups: usize,
     closed: Vec<bool>,
+    /// Where each capturing group's translation starts in `out`.
+    group_start: Vec<usize>,
+    /// The text of each closed group that always matches one fixed literal.
+    literal_group: Vec<Option<String>>,
     open: Vec<usize>,
     pattern: &'a str,
     /// A set produced by the last class item (multi-character escape or property).
@@ -242,6 +247,8 @@ impl<'a> Translator<'a> {
             out: String::with_capacity(pattern.len() * 2),
             groups: 0,
             closed: Vec::new(),
+            group_start: Vec::new(),
+            literal_group: Vec::new(),
             open: Vec::new(),
             pattern,
             pending: None,
@@ -302,6 +309,8 @@ impl<'a> Translator<'a> {
                         self.closed.push(false);
                         self.open.push(self.groups);
                         self.out.push('(');
+                        self.group_start.push(self.out.len());
+                        self.literal_group.push(None);
                     }
                     quantifiable = false;
                 }
@@ -314,6 +323,7 @@ impl<'a> Translator<'a> {
                         if let Some(slot) = self.closed.get_mut(g - 1) {
                             *slot = true;
                         }
+                        self.note_literal_group(g);
                     }
                     self.out.push(')');
                     quantifiable = true;
@@ -350,6 +360,22 @@ impl<'a> Translator<'a> {
             return Err(self.err("unbalanced parenthesis"));
         }
         Ok(self.out)
+    }
+
+    /// Record group `g`'s text if it is a plain literal, outside any other group and not
+    /// quantified: then every match of the pattern captures exactly that literal.
+    fn note_literal_group(&mut self, g: usize) {
+        let quantified = matches!(self.peek(), Some('*' | '+' | '?' | '{'));
+        let Some(start) = self.group_start.get(g - 1).copied() else {
+            return;
+        };
+        let text = self.out.get(start..).unwrap_or_default();
+        if self.open.is_empty() && !quantified && is_literal(text) {
+            let text = text.to_string();
+            if let Some(slot) = self.literal_group.get_mut(g - 1) {
+                *slot = Some(text);
+            }
+        }
     }
 
     fn lazy_suffix(&mut self) {
@@ -418,6 +444,15 @@ impl<'a> Translator<'a> {
             }
             if !self.closed.get(n - 1).copied().unwrap_or(false) {
                 return Err(self.err(&format!("back-reference to missing group {n}")));
+            }
+            // A group that always matches the same literal text can be repeated as that
+            // literal (case-insensitively under `i`, as XPath requires).
+            if !self.pattern.contains('|') {
+                if let Some(Some(text)) = self.literal_group.get(n - 1) {
+                    let text = text.clone();
+                    let _ = write!(self.out, "(?:{text})");
+                    return Ok(());
+                }
             }
             return Err(format!(
                 "back-references are not supported: '{}'",
@@ -515,6 +550,24 @@ impl<'a> Translator<'a> {
             None => base,
         })
     }
+}
+
+/// Whether translated text consists only of [`push_literal`] output.
+fn is_literal(text: &str) -> bool {
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(hex) = rest.strip_prefix("\\x{") {
+            match hex.find('}') {
+                Some(end) => rest = hex.get(end + 1..).unwrap_or_default(),
+                None => return false,
+            }
+        } else if c.is_alphanumeric() || c == '_' || c == ' ' {
+            rest = rest.get(c.len_utf8()..).unwrap_or_default();
+        } else {
+            return false;
+        }
+    }
+    !text.is_empty()
 }
 
 /// A class body in brackets, negated or not; an empty body matches nothing (or anything).
@@ -662,8 +715,19 @@ mod tests {
         assert!(compile("*a", "").is_err());
         assert!(compile("a]", "").is_err());
         assert!(compile("\\b", "").is_err());
-        let e = compile("(a)\\1", "").err().unwrap_or_default();
+        let e = compile("(a+)\\1", "").err().unwrap_or_default();
         assert!(e.contains("not supported"), "{e}");
+        assert!(compile("(a)*\\1", "").is_err());
+        assert!(compile("(a)\\1|b", "").is_err());
+        assert!(compile("((a))\\2", "").is_err());
+    }
+
+    #[test]
+    fn literal_back_references() {
+        assert_eq!(is_match("(a)\\1", "i", "aA"), Some(true));
+        assert_eq!(is_match("^(ab)-\\1$", "", "ab-ab"), Some(true));
+        assert_eq!(is_match("^(ab)-\\1$", "", "ab-aB"), Some(false));
+        assert_eq!(is_match("^(a.)\\1$", "", "abab"), None);
     }
 
     #[test]
