@@ -742,4 +742,21 @@ mod tests {
         }
         assert_eq!(out, "[1=ab][2=]");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_pattern_compiles_or_fails_cleanly(
+            pattern in "[-a-c\\\\()\\[\\]{}^$.*+?|,0-9pPIsdwic ]{0,24}",
+            flags in "[smixq]{0,3}",
+            input in "[a-c \n]{0,12}",
+        ) {
+            if let Ok(r) = compile(&pattern, &flags) {
+                let _ = r.re.is_match(&input);
+                if let Some(caps) = r.re.captures(&input) {
+                    let mut out = String::new();
+                    let _ = expand("$1\\$x$", &caps, r.re.captures_len(), &mut out);
+                }
+            }
+        }
+    }
 }

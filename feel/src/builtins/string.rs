@@ -72,18 +72,18 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
-    let len = s.chars().count() as i64;
+    let len = i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
+    // Zero-based first character; before the start of the string for a large negative
+    // position, in which case the characters before the string count against `length`.
     let from = match start {
         0 => return state.fail_call("start position 0 is not valid; positions start at 1"),
         p if p > 0 => p - 1,
-        p => (len + p).max(0),
+        p => len.saturating_add(p),
     };
-    let take = length.unwrap_or(i64::MAX);
-    let out: String = s
-        .chars()
-        .skip(usize::try_from(from).unwrap_or(usize::MAX))
-        .take(usize::try_from(take).unwrap_or(usize::MAX))
-        .collect();
+    let end = length.map_or(i64::MAX, |l| from.saturating_add(l));
+    let skip = usize::try_from(from.max(0)).unwrap_or(usize::MAX);
+    let take = usize::try_from(end.saturating_sub(from.max(0)).max(0)).unwrap_or(usize::MAX);
+    let out: String = s.chars().skip(skip).take(take).collect();
     Value::from(out)
 }
 
@@ -352,6 +352,9 @@ mod tests {
         assert_eq!(call("substring", vec![s("a😀b"), n("2"), n("1")]), s("😀"));
         assert_eq!(call("substring", vec![s("abc"), n("0")]), Value::Null);
         assert_eq!(call("substring", vec![s("abc"), n("7")]), s(""));
+        assert_eq!(call("substring", vec![s("abc"), n("-5")]), s("abc"));
+        assert_eq!(call("substring", vec![s("abc"), n("-5"), n("3")]), s("a"));
+        assert_eq!(call("substring", vec![s("abc"), n("-5"), n("2")]), s(""));
         assert_eq!(call("substring", vec![Value::Null, n("1")]), Value::Null);
         assert_eq!(
             call_named(

@@ -78,13 +78,15 @@ pub(crate) mod test {
     use crate::value::{Args, Context, Value};
     use crate::{EngineInner, Limits};
 
-    fn engine() -> EngineInner {
-        EngineInner {
+    /// One engine for all tests (building the registry is the slow part).
+    fn engine() -> &'static EngineInner {
+        static ENGINE: std::sync::OnceLock<EngineInner> = std::sync::OnceLock::new();
+        ENGINE.get_or_init(|| EngineInner {
             registry: Registry::standard(),
             clock: Arc::new(crate::value::temporal::system_now),
             limits: Limits::default(),
             names: NameMatcher::new(std::iter::empty()),
-        }
+        })
     }
 
     /// Call a built-in by name through the registry, with positional arguments.
@@ -105,7 +107,7 @@ pub(crate) mod test {
     pub(crate) fn call_args(name: &str, args: Args) -> (Value, Vec<String>, bool) {
         let inner = engine();
         let root = Context::new();
-        let mut state = State::new(&inner, &root);
+        let mut state = State::new(inner, &root);
         let v = match inner.registry.get(name) {
             Some(f) => f.call(&mut state, args),
             None => Value::string(format!("no function {name}")),
@@ -153,5 +155,115 @@ pub(crate) mod test {
             ctx.insert(*k, v.clone());
         }
         Value::context(ctx)
+    }
+}
+
+#[cfg(test)]
+mod sweep {
+    //! Every function of the families in this folder, called with every combination of a
+    //! pool of awkward arguments: no panic, and a wrong call gives `null` with a warning.
+
+    use std::sync::Arc;
+
+    use super::test::{c, call_args, l, n, s};
+    use crate::builtins::Registry;
+    use crate::value::{Args, DtDuration, Range, Value, YmDuration};
+
+    fn pool() -> Vec<Value> {
+        let registry = Registry::standard();
+        let is = registry
+            .get("is")
+            .cloned()
+            .map_or(Value::Null, Value::Function);
+        vec![
+            Value::Null,
+            Value::Bool(true),
+            n("0"),
+            n("-2.5"),
+            n("79228162514264337593543950335"),
+            s(""),
+            s("a(b"),
+            l(vec![]),
+            l(vec![n("1"), s("a"), Value::Null]),
+            l(vec![c(&[("key", s("k")), ("value", n("1"))])]),
+            c(&[("a", c(&[("b", n("1"))]))]),
+            Value::Range(Arc::new(Range {
+                start: n("1"),
+                start_included: true,
+                end: Value::Null,
+                end_included: false,
+            })),
+            Value::DaysTime(DtDuration(i128::MIN)),
+            Value::YearsMonths(YmDuration(i64::MIN)),
+            is,
+        ]
+    }
+
+    fn names() -> Vec<&'static str> {
+        let mut names: Vec<&str> = [
+            super::super::boolean::TABLE,
+            super::super::string::TABLE,
+            super::super::list::TABLE,
+            super::super::numeric::TABLE,
+            super::super::range::TABLE,
+            super::super::context::TABLE,
+        ]
+        .iter()
+        .flat_map(|t| t.iter().map(|(name, _, _)| *name))
+        .collect();
+        names.dedup();
+        names
+    }
+
+    #[test]
+    fn awkward_arguments_never_panic() {
+        let pool = pool();
+        let mut calls = 0usize;
+        for name in names() {
+            // `assert` aborts by design; it is covered by its own tests.
+            if name == "assert" {
+                continue;
+            }
+            let mut combos: Vec<Vec<Value>> = vec![vec![]];
+            for _arity in 0..3 {
+                let mut next = Vec::new();
+                for combo in &combos {
+                    for v in &pool {
+                        let mut c = combo.clone();
+                        c.push(v.clone());
+                        next.push(c);
+                    }
+                }
+                for args in &next {
+                    let (v, warnings, aborted) = call_args(name, Args::Positional(args.clone()));
+                    assert!(!aborted, "{name}{args:?} aborted");
+                    if v.is_null() && args.iter().all(|a| !a.is_null()) {
+                        // A null result from non-null arguments always says why, except
+                        // where null is a documented result.
+                        let documented = matches!(
+                            name,
+                            "all"
+                                | "and"
+                                | "any"
+                                | "or"
+                                | "get value"
+                                | "get or else"
+                                | "min"
+                                | "max"
+                                | "sum"
+                                | "mean"
+                                | "median"
+                        );
+                        assert!(
+                            documented || !warnings.is_empty(),
+                            "{name}{args:?} gave null without a warning"
+                        );
+                    }
+                    calls += 1;
+                }
+                combos = next;
+            }
+        }
+        assert!(calls > 100_000, "{calls}");
     }
 }
