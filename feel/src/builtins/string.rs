@@ -278,10 +278,11 @@ fn string_join(state: &mut State<'_>, args: &[Value]) -> Value {
     Value::from(format!("{prefix}{}{suffix}", parts.join(delimiter)))
 }
 
-/// `trim(string)`: remove leading and trailing whitespace.
+/// `trim(string)`: remove leading and trailing control characters and spaces (code points
+/// up to U+0020, as Camunda's engine does; other Unicode spaces are kept).
 fn trim(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
-        Some(s) => Value::from(s.trim()),
+        Some(s) => Value::from(s.trim_matches(|c: char| c <= ' ')),
         None => state.illegal_args(args),
     }
 }
@@ -383,6 +384,7 @@ mod tests {
         assert_eq!(call("starts with", vec![s("abc"), s("ab")]), b(true));
         assert_eq!(call("ends with", vec![s("abc"), s("ab")]), b(false));
         assert_eq!(call("trim", vec![s("  a b \n")]), s("a b"));
+        assert_eq!(call("trim", vec![s("\u{A0}a\u{0}")]), s("\u{A0}a"));
         assert_eq!(call("is blank", vec![s(" \t")]), b(true));
         assert_eq!(call("is blank", vec![s(" x")]), b(false));
         assert_eq!(call("to base64", vec![s("FEEL")]), s("RkVFTA=="));
