@@ -48,8 +48,11 @@ pub(super) const TABLE: &[Row] = &[
     ("sublist", &["list", "start"], sublist),
     ("sublist", &["list", "start", "length"], sublist),
     ("append", &["list", "item..."], append),
+    // Camunda names the varargs parameters `items` and `lists`.
+    ("append", &["list", "items..."], append),
     ("concatenate", &[], no_arguments),
     ("concatenate", &["list..."], concatenate),
+    ("concatenate", &["lists..."], concatenate),
     (
         "insert before",
         &["list", "position", "newItem"],
@@ -60,6 +63,7 @@ pub(super) const TABLE: &[Row] = &[
     ("index of", &["list", "match"], index_of),
     ("union", &[], no_arguments),
     ("union", &["list..."], union),
+    ("union", &["lists..."], union),
     ("distinct values", &["list"], distinct_values),
     ("flatten", &["list"], flatten),
     ("sort", &["list", "precedes"], sort),
@@ -883,6 +887,10 @@ mod engine_tests {
         assert_eq!(feel("index of([1, 2, 1], 1)"), "[1, 3]");
         assert_eq!(feel("union([1, 2], [2, 3])"), "[1, 2, 3]");
         assert_eq!(feel("partition([1, 2, 3], 2)"), "[[1, 2], [3]]");
+        assert_eq!(feel("append(list: [1], items: [2, 3])"), "[1, 2, 3]");
+        assert_eq!(feel("append(list: [1], item: 2)"), "[1, 2]");
+        assert_eq!(feel("concatenate(lists: [[1], [2]])"), "[1, 2]");
+        assert_eq!(feel("union(lists: [[1], [1, 2]])"), "[1, 2]");
         let (v, w) = eval("sum([1, \"a\"])");
         assert_eq!(v, "null");
         assert!(w.iter().any(|m| m.contains("'sum'")), "{w:?}");
