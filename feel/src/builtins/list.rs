@@ -338,7 +338,8 @@ fn append(state: &mut State<'_>, args: &[Value]) -> Value {
         return Value::Null;
     };
     let mut out = items.into_owned();
-    out.extend(args[1].as_list().unwrap_or_default().iter().cloned());
+    // Positional items always arrive as a list; a named `item: x` may be a single value.
+    out.extend(list_arg(&args[1]).unwrap_or_default().iter().cloned());
     Value::list(out)
 }
 
