@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use rust_decimal::{Decimal, MathematicalOps};
 
@@ -413,21 +415,68 @@ fn index_of(state: &mut State<'_>, args: &[Value]) -> Value {
     )
 }
 
-/// Keep the first of each group of equal values.
-fn distinct(items: impl IntoIterator<Item = Value>) -> Vec<Value> {
-    let mut out: Vec<Value> = Vec::new();
-    for v in items {
-        if !out.iter().any(|o| same(o, &v)) {
-            out.push(v);
+/// A hashable stand-in for the values FEEL equality treats simply (numbers by value).
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Null,
+    Bool(bool),
+    Number(Decimal),
+    String(Arc<str>),
+}
+
+fn key(v: &Value) -> Option<Key> {
+    Some(match v {
+        Value::Null => Key::Null,
+        Value::Bool(b) => Key::Bool(*b),
+        Value::Number(n) => Key::Number(n.normalize()),
+        Value::String(s) => Key::String(s.clone()),
+        _ => return None,
+    })
+}
+
+/// A set of values under FEEL equality: hashed for simple values, a linear scan for the
+/// rest (which can only equal each other), so large lists of numbers or strings stay fast.
+#[derive(Default)]
+struct Seen {
+    keys: HashSet<Key>,
+    others: Vec<Value>,
+}
+
+impl Seen {
+    fn contains(&self, v: &Value) -> bool {
+        match key(v) {
+            Some(k) => self.keys.contains(&k),
+            None => self.others.iter().any(|o| same(o, v)),
         }
     }
-    out
+
+    /// Add a value; `true` when it was not there yet.
+    fn insert(&mut self, v: &Value) -> bool {
+        match key(v) {
+            Some(k) => self.keys.insert(k),
+            None if self.others.iter().any(|o| same(o, v)) => false,
+            None => {
+                self.others.push(v.clone());
+                true
+            }
+        }
+    }
+}
+
+/// Keep the first of each group of equal values.
+fn distinct<'a>(items: impl IntoIterator<Item = &'a Value>) -> Vec<Value> {
+    let mut seen = Seen::default();
+    items
+        .into_iter()
+        .filter(|v| seen.insert(v))
+        .cloned()
+        .collect()
 }
 
 /// `union(list...)`: concatenation without duplicates.
 fn union(state: &mut State<'_>, args: &[Value]) -> Value {
     match concatenate(state, args) {
-        Value::List(items) => Value::list(distinct(items.iter().cloned())),
+        Value::List(items) => Value::list(distinct(items.iter())),
         other => other,
     }
 }
@@ -435,7 +484,7 @@ fn union(state: &mut State<'_>, args: &[Value]) -> Value {
 /// `distinct values(list)`.
 fn distinct_values(state: &mut State<'_>, args: &[Value]) -> Value {
     match list_at(state, args, 0) {
-        Some(items) => Value::list(distinct(items.iter().cloned())),
+        Some(items) => Value::list(distinct(items.iter())),
         None => Value::Null,
     }
 }
@@ -445,13 +494,19 @@ fn duplicate_values(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some(items) = list_at(state, args, 0) else {
         return Value::Null;
     };
-    let mut out: Vec<Value> = Vec::new();
-    for (i, v) in items.iter().enumerate() {
-        let repeated = items.iter().skip(i + 1).any(|w| same(v, w));
-        if repeated && !out.iter().any(|o| same(o, v)) {
-            out.push(v.clone());
+    let mut seen = Seen::default();
+    let mut repeated = Seen::default();
+    for v in items.iter() {
+        if !seen.insert(v) {
+            repeated.insert(v);
         }
     }
+    let mut reported = Seen::default();
+    let out = items
+        .iter()
+        .filter(|v| repeated.contains(v) && reported.insert(v))
+        .cloned()
+        .collect();
     Value::list(out)
 }
 
