@@ -6,14 +6,17 @@
 //! positional and named arguments in one place ([`Builtin`]'s `Callable` impl), so a
 //! built-in receives exactly one value per declared parameter.
 
+mod blocks;
 mod boolean;
 mod context;
 mod conversion;
 mod list;
 mod numeric;
 mod range;
+mod regex;
 mod string;
 mod temporal;
+mod util;
 
 use std::collections::HashMap;
 use std::sync::Arc;
