@@ -27,7 +27,6 @@ pub(super) const TABLE: &[Row] = &[
     ("round half down", &["n"], round_half_down),
     ("round half down", &["n", "scale"], round_half_down),
     ("abs", &["n"], abs),
-    ("abs", &["number"], abs),
     ("modulo", &["dividend", "divisor"], modulo),
     ("sqrt", &["number"], sqrt),
     ("log", &["number"], log),

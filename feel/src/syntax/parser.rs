@@ -40,8 +40,24 @@ pub(crate) const MULTI_WORD_PROPERTIES: &[&str] =
 
 /// Words that cannot be names (unless written in backticks).
 const RESERVED: &[&str] = &[
-    "true", "false", "null", "if", "then", "else", "for", "in", "return", "some", "every",
-    "satisfies", "and", "or", "between", "instance", "of", "function",
+    "true",
+    "false",
+    "null",
+    "if",
+    "then",
+    "else",
+    "for",
+    "in",
+    "return",
+    "some",
+    "every",
+    "satisfies",
+    "and",
+    "or",
+    "between",
+    "instance",
+    "of",
+    "function",
 ];
 
 type Result<T> = std::result::Result<T, Error>;
@@ -539,7 +555,10 @@ impl Ctx<'_> {
             Rule::name => {
                 let name = self.name_text(&pair);
                 if !pair.as_str().starts_with('`') && RESERVED.contains(&name.as_ref()) {
-                    return Err(syntax_error(format!("unexpected reserved word '{name}'"), span));
+                    return Err(syntax_error(
+                        format!("unexpected reserved word '{name}'"),
+                        span,
+                    ));
                 }
                 Expr::Name(name)
             }
@@ -649,6 +668,14 @@ impl Ctx<'_> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::range_close => close = p.as_str().chars().next(),
+                Rule::unary_cmp => {
+                    // `(< 10)`: a unary comparison used as a value (a range)
+                    let mut parts = p.into_inner();
+                    let op = parts.next().ok_or_else(|| internal(span))?;
+                    let e = parts.next().ok_or_else(|| internal(span))?;
+                    let e = self.expression(e)?;
+                    return Ok(node(Expr::UnaryCmp(cmp_op(op.as_str()), Box::new(e)), span));
+                }
                 _ => exprs.push(self.expression(p)?),
             }
         }
