@@ -356,7 +356,8 @@ mod tests {
     fn abs_and_modulo() {
         assert_eq!(call("abs", vec![n("-1")]), n("1"));
         assert_eq!(call_named("abs", &[("n", n("-1"))]), n("1"));
-        assert_eq!(call_named("abs", &[("number", n("-2"))]), n("2"));
+        // the TCK expects `abs(number: …)` to fail: only the spec name is accepted
+        assert_eq!(call_named("abs", &[("number", n("-2"))]), Value::Null);
         assert_eq!(
             call("abs", vec![Value::DaysTime(DtDuration(-5))]),
             Value::DaysTime(DtDuration(5))
