@@ -21,9 +21,7 @@ pub(super) const TABLE: &[Row] = &[
     ),
     ("context put", &["context", "key", "value"], context_put),
     ("put", &["context", "key", "value"], context_put),
-    ("context merge", &[], super::list::no_arguments),
     ("context merge", &["contexts..."], context_merge),
-    ("put all", &[], super::list::no_arguments),
     ("put all", &["contexts..."], context_merge),
     ("context", &["entries"], context_fn),
 ];

@@ -21,29 +21,17 @@ use crate::value::{Function, Value};
 pub(super) const TABLE: &[Row] = &[
     ("list contains", &["list", "element"], list_contains),
     ("count", &["list"], count_fn),
-    ("min", &[], no_arguments),
     ("min", &["list..."], min),
-    ("max", &[], no_arguments),
     ("max", &["list..."], max),
-    ("sum", &[], no_arguments),
     ("sum", &["list..."], sum),
-    ("mean", &[], no_arguments),
     ("mean", &["list..."], mean),
-    ("median", &[], no_arguments),
     ("median", &["list..."], median),
-    ("stddev", &[], no_arguments),
     ("stddev", &["list..."], stddev),
-    ("mode", &[], no_arguments),
     ("mode", &["list..."], mode),
-    ("product", &[], no_arguments),
     ("product", &["list..."], product),
-    ("all", &[], no_arguments),
     ("all", &["list..."], all),
-    ("and", &[], no_arguments),
     ("and", &["list..."], all),
-    ("any", &[], no_arguments),
     ("any", &["list..."], any),
-    ("or", &[], no_arguments),
     ("or", &["list..."], any),
     ("sublist", &["list", "start position"], sublist),
     ("sublist", &["list", "start position", "length"], sublist),
@@ -52,7 +40,6 @@ pub(super) const TABLE: &[Row] = &[
     ("append", &["list", "item..."], append),
     // Camunda names the varargs parameters `items` and `lists`.
     ("append", &["list", "items..."], append),
-    ("concatenate", &[], no_arguments),
     ("concatenate", &["list..."], concatenate),
     ("concatenate", &["lists..."], concatenate),
     (
@@ -63,7 +50,6 @@ pub(super) const TABLE: &[Row] = &[
     ("remove", &["list", "position"], remove),
     ("reverse", &["list"], reverse),
     ("index of", &["list", "match"], index_of),
-    ("union", &[], no_arguments),
     ("union", &["list..."], union),
     ("union", &["lists..."], union),
     ("distinct values", &["list"], distinct_values),
@@ -80,12 +66,6 @@ pub(super) const TABLE: &[Row] = &[
     ("is empty", &["list"], is_empty),
     ("partition", &["list", "size"], partition),
 ];
-
-/// A varargs function called with no argument at all (`min()`): DMN requires at least
-/// one. This row comes before the varargs row, which would otherwise take `[]`.
-pub(super) fn no_arguments(state: &mut State<'_>, _args: &[Value]) -> Value {
-    state.fail_call("expected at least one argument")
-}
 
 /// Whether two values are FEEL-equal (incomparable values are not).
 fn same(a: &Value, b: &Value) -> bool {

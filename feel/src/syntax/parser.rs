@@ -554,7 +554,13 @@ impl Ctx<'_> {
             }
             Rule::name => {
                 let name = self.name_text(&pair);
-                if !pair.as_str().starts_with('`') && RESERVED.contains(&name.as_ref()) {
+                // `and(…)`/`or(…)` are Camunda's aliases of `all`/`any`: callable by name
+                let called = matches!(name.as_ref(), "and" | "or")
+                    && self
+                        .source
+                        .get(span.end..)
+                        .is_some_and(|r| r.trim_start().starts_with('('));
+                if !pair.as_str().starts_with('`') && RESERVED.contains(&name.as_ref()) && !called {
                     return Err(syntax_error(
                         format!("unexpected reserved word '{name}'"),
                         span,
