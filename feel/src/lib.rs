@@ -23,6 +23,7 @@
 //! specification rather than Camunda's engine.
 
 mod builtins;
+pub mod cli;
 mod engine;
 mod error;
 mod eval;
