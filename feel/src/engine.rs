@@ -9,6 +9,14 @@ use crate::syntax::{self, ast::Node, names::NameMatcher};
 use crate::value::temporal;
 use crate::value::{Context, DateTime, Value};
 
+/// Names always recognised when tokenising: function names and multi-word properties.
+fn known_names(registry: &Registry) -> impl Iterator<Item = &str> {
+    registry
+        .names()
+        .map(|n| n.as_ref())
+        .chain(syntax::MULTI_WORD_PROPERTIES.iter().copied())
+}
+
 /// A clock: returns the current date and time for `now()` and `today()`.
 pub type Clock = Arc<dyn Fn() -> DateTime + Send + Sync>;
 
@@ -84,7 +92,7 @@ impl Engine {
     }
 
     fn with_registry(registry: Registry) -> Self {
-        let names = NameMatcher::new(registry.names().map(|n| n.as_ref()));
+        let names = NameMatcher::new(known_names(&registry));
         Engine {
             inner: Arc::new(EngineInner {
                 registry,
@@ -121,7 +129,7 @@ impl Engine {
     ) {
         let inner = self.inner_mut();
         inner.registry.add(name, params, Arc::new(f));
-        inner.names = NameMatcher::new(inner.registry.names().map(|n| n.as_ref()));
+        inner.names = NameMatcher::new(known_names(&inner.registry));
     }
 
     /// Set the clock `now()` and `today()` read.

@@ -79,6 +79,12 @@ impl Error {
         self
     }
 
+    /// Change the kind.
+    pub fn with_kind(mut self, kind: ErrorKind) -> Self {
+        self.repr.kind = kind;
+        self
+    }
+
     /// Attach the expression text the span refers to (used by [`Error::report`]).
     pub fn with_source(mut self, text: &str) -> Self {
         self.repr.source_text = Some(text.to_string());

@@ -19,8 +19,13 @@
 //! "suppressed failures". Only syntax errors, exceeded limits and a failed `assert` are
 //! hard [`Error`]s.
 //!
-//! See `COMPATIBILITY.md` (in the crate folder) for where this engine follows the DMN 1.5
-//! specification rather than Camunda's engine.
+//! See [`compatibility`] for where this engine follows the DMN 1.5 specification rather
+//! than Camunda's engine.
+
+pub mod compatibility {
+    //! Where this engine follows the DMN 1.5 specification rather than Camunda's engine.
+    #![doc = include_str!("../COMPATIBILITY.md")]
+}
 
 mod builtins;
 pub mod cli;

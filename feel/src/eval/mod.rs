@@ -1,37 +1,771 @@
 //! The tree-walking evaluator.
 
+mod arith;
+mod function;
 pub mod ops;
+mod scope;
 mod state;
 pub mod types;
 
+use std::cmp::Ordering;
+use std::sync::Arc;
+
 pub use state::State;
 
-use crate::error::Error;
-use crate::syntax::ast::{Node, UnaryTest};
-use crate::value::{Context, Value};
+use crate::error::{Error, ErrorKind, WarningKind};
+use crate::syntax::ast::{CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
+use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
 use crate::{EngineInner, Evaluation};
+
+use function::UserFunction;
+use scope::Scope;
 
 pub(crate) fn evaluate(
     engine: &EngineInner,
-    _root: &Node,
-    _vars: &Context,
+    root: &Node,
+    vars: &Context,
 ) -> Result<Evaluation, Error> {
-    let state = State::new(engine);
-    Ok(Evaluation {
-        value: Value::Null,
-        warnings: state.warnings,
-    })
+    let mut st = State::new(engine, vars);
+    let scope = Scope::Root(vars);
+    let value = eval(root, &scope, &mut st);
+    finish(st, value)
+}
+
+fn finish(mut st: State<'_>, value: Value) -> Result<Evaluation, Error> {
+    match st.fatal.take() {
+        Some(e) => Err(e),
+        None => Ok(Evaluation {
+            value,
+            warnings: st.warnings,
+        }),
+    }
 }
 
 pub(crate) fn evaluate_unary_tests(
     engine: &EngineInner,
-    _tests: &[UnaryTest],
-    _input: &Value,
-    _vars: &Context,
+    tests: &[UnaryTest],
+    input: &Value,
+    vars: &Context,
 ) -> Result<Evaluation, Error> {
-    let state = State::new(engine);
-    Ok(Evaluation {
-        value: Value::Null,
-        warnings: state.warnings,
-    })
+    let mut st = State::new(engine, vars);
+    let root = Scope::Root(vars);
+    let with_cell = Scope::One {
+        parent: &root,
+        name: "cellInput",
+        value: input.clone(),
+    };
+    let value = test_all(input, tests, &with_cell, &mut st);
+    finish(st, value)
+}
+
+/// `or` over the tests (`not(...)` negates), three-valued.
+fn test_all(input: &Value, tests: &[UnaryTest], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let mut saw_null = false;
+    for t in tests {
+        match test_one(input, t, scope, st) {
+            Value::Bool(true) => return Value::Bool(true),
+            Value::Bool(false) => {}
+            _ => saw_null = true,
+        }
+    }
+    if saw_null {
+        Value::Null
+    } else {
+        Value::Bool(false)
+    }
+}
+
+fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    match test {
+        UnaryTest::Any => Value::Bool(true),
+        UnaryTest::Not(inner) => match test_all(input, inner, scope, st) {
+            Value::Bool(b) => Value::Bool(!b),
+            _ => Value::Null,
+        },
+        UnaryTest::Expr(node) => {
+            if let Expr::UnaryCmp(op, e) = &node.expr {
+                let target = eval(e, scope, st);
+                return compare_op(*op, input, &target, st);
+            }
+            let uses_input = mentions_input(node);
+            let v = if uses_input {
+                let s = Scope::One {
+                    parent: scope,
+                    name: "?",
+                    value: input.clone(),
+                };
+                eval(node, &s, st)
+            } else {
+                eval(node, scope, st)
+            };
+            match &v {
+                Value::Bool(_) if uses_input => v,
+                Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
+                Value::List(items) => {
+                    if let Value::List(_) = input {
+                        if ops::equal(input, &v) == Some(true) {
+                            return Value::Bool(true);
+                        }
+                    }
+                    let mut saw_null = false;
+                    for item in items.iter() {
+                        // membership: a value of another type is simply not a member
+                        let r = match item {
+                            Value::Range(r) => ops::in_range(input, r),
+                            other => ops::equal(input, other).or(Some(false)),
+                        };
+                        match r {
+                            Some(true) => return Value::Bool(true),
+                            Some(false) => {}
+                            None => saw_null = true,
+                        }
+                    }
+                    if saw_null {
+                        Value::Null
+                    } else {
+                        Value::Bool(false)
+                    }
+                }
+                _ => match ops::equal(input, &v) {
+                    Some(b) => Value::Bool(b),
+                    None => Value::Null,
+                },
+            }
+        }
+    }
+}
+
+/// Whether a unary test expression refers to the input value `?`.
+fn mentions_input(n: &Node) -> bool {
+    match &n.expr {
+        Expr::Name(name) => name.as_ref() == "?",
+        Expr::Literal(_) => false,
+        Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => {
+            mentions_input(a)
+        }
+        Expr::Arith(_, a, b)
+        | Expr::Cmp(_, a, b)
+        | Expr::And(a, b)
+        | Expr::Or(a, b)
+        | Expr::Filter(a, b) => mentions_input(a) || mentions_input(b),
+        Expr::Between(a, b, c) | Expr::If(a, b, c) => {
+            mentions_input(a) || mentions_input(b) || mentions_input(c)
+        }
+        Expr::In(a, tests) => {
+            mentions_input(a)
+                || tests
+                    .iter()
+                    .any(|t| matches!(t, UnaryTest::Expr(e) if mentions_input(e)))
+        }
+        Expr::For(its, body) => {
+            its.iter().any(|i| mentions_input(&i.source)) || mentions_input(body)
+        }
+        Expr::Quantified {
+            iterators,
+            condition,
+            ..
+        } => iterators.iter().any(|i| mentions_input(&i.source)) || mentions_input(condition),
+        Expr::List(items) => items.iter().any(mentions_input),
+        Expr::Context(entries) => entries.iter().any(|(_, v)| mentions_input(v)),
+        Expr::Range { start, end, .. } => mentions_input(start) || mentions_input(end),
+        Expr::Call(f, args) => {
+            mentions_input(f)
+                || match args {
+                    CallArgs::Positional(a) => a.iter().any(mentions_input),
+                    CallArgs::Named(a) => a.iter().any(|(_, v)| mentions_input(v)),
+                }
+        }
+        Expr::Function(_) => false,
+    }
+}
+
+fn to_bool(v: &Value) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        _ => None,
+    }
+}
+
+fn compare_op(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
+    match op {
+        CmpOp::Eq | CmpOp::Ne => match ops::equal(a, b) {
+            Some(r) => Value::Bool(if op == CmpOp::Eq { r } else { !r }),
+            None => {
+                st.warn(
+                    WarningKind::NotComparable,
+                    format!("Can't compare '{a}' with '{b}'"),
+                );
+                Value::Null
+            }
+        },
+        _ => {
+            if a.is_null() || b.is_null() {
+                return Value::Null;
+            }
+            match ops::compare(a, b) {
+                Some(o) => Value::Bool(match op {
+                    CmpOp::Lt => o == Ordering::Less,
+                    CmpOp::Le => o != Ordering::Greater,
+                    CmpOp::Gt => o == Ordering::Greater,
+                    _ => o != Ordering::Less,
+                }),
+                None => {
+                    st.warn(
+                        WarningKind::NotComparable,
+                        format!("Can't compare '{a}' with '{b}'"),
+                    );
+                    Value::Null
+                }
+            }
+        }
+    }
+}
+
+fn and3(a: Option<bool>, b: Option<bool>) -> Value {
+    match (a, b) {
+        (Some(false), _) | (_, Some(false)) => Value::Bool(false),
+        (Some(true), Some(true)) => Value::Bool(true),
+        _ => Value::Null,
+    }
+}
+
+/// Evaluate a node.
+pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    st.steps += 1;
+    if let Some(max) = st.engine.limits.max_steps {
+        if st.steps > max {
+            st.span = n.span;
+            return st.abort(
+                ErrorKind::LimitExceeded,
+                format!("evaluation exceeded {max} steps"),
+            );
+        }
+    }
+    if st.fatal.is_some() {
+        return Value::Null;
+    }
+    match &n.expr {
+        Expr::Literal(v) => v.clone(),
+        Expr::Name(name) => lookup(name, n, scope, st),
+        Expr::Neg(a) => {
+            let v = eval(a, scope, st);
+            match v {
+                Value::Null => Value::Null,
+                Value::Number(x) => Value::Number(-x),
+                Value::DaysTime(d) => Value::DaysTime(crate::value::DtDuration(-d.0)),
+                Value::YearsMonths(d) => Value::YearsMonths(crate::value::YmDuration(-d.0)),
+                other => {
+                    st.span = n.span;
+                    st.warn(WarningKind::InvalidType, format!("Can't negate '{other}'"));
+                    Value::Null
+                }
+            }
+        }
+        Expr::Arith(op, a, b) => {
+            let x = eval(a, scope, st);
+            let y = eval(b, scope, st);
+            st.span = n.span;
+            arith::arith(*op, &x, &y, st)
+        }
+        Expr::Cmp(op, a, b) => {
+            let x = eval(a, scope, st);
+            let y = eval(b, scope, st);
+            st.span = n.span;
+            compare_op(*op, &x, &y, st)
+        }
+        Expr::And(a, b) => {
+            let x = eval(a, scope, st);
+            let xb = boolean_operand(&x, n, st);
+            if xb == Some(false) {
+                return Value::Bool(false);
+            }
+            let y = eval(b, scope, st);
+            let yb = boolean_operand(&y, n, st);
+            and3(xb, yb)
+        }
+        Expr::Or(a, b) => {
+            let x = eval(a, scope, st);
+            let xb = boolean_operand(&x, n, st);
+            if xb == Some(true) {
+                return Value::Bool(true);
+            }
+            let y = eval(b, scope, st);
+            let yb = boolean_operand(&y, n, st);
+            match (xb, yb) {
+                (Some(true), _) | (_, Some(true)) => Value::Bool(true),
+                (Some(false), Some(false)) => Value::Bool(false),
+                _ => Value::Null,
+            }
+        }
+        Expr::Between(x, lo, hi) => {
+            let v = eval(x, scope, st);
+            let l = eval(lo, scope, st);
+            let h = eval(hi, scope, st);
+            st.span = n.span;
+            let a = to_bool(&compare_op(CmpOp::Ge, &v, &l, st));
+            let b = to_bool(&compare_op(CmpOp::Le, &v, &h, st));
+            and3(a, b)
+        }
+        Expr::In(x, tests) => {
+            let v = eval(x, scope, st);
+            st.span = n.span;
+            test_all(&v, tests, scope, st)
+        }
+        Expr::InstanceOf(x, t) => {
+            let v = eval(x, scope, st);
+            Value::Bool(types::instance_of(&v, t))
+        }
+        Expr::If(c, t, e) => {
+            let cv = eval(c, scope, st);
+            if let Value::Bool(true) = cv {
+                eval(t, scope, st)
+            } else {
+                eval(e, scope, st)
+            }
+        }
+        Expr::For(iters, body) => {
+            let mut results = Vec::new();
+            if for_loop(iters, body, scope, st, &mut results) {
+                Value::list(results)
+            } else {
+                Value::Null
+            }
+        }
+        Expr::Quantified {
+            every,
+            iterators,
+            condition,
+        } => {
+            let mut found = false;
+            let mut all = true;
+            quantify(iterators, condition, scope, st, &mut |v| match v {
+                // the closure returns whether to go on
+                Value::Bool(true) => {
+                    found = true;
+                    *every
+                }
+                _ => {
+                    all = false;
+                    !*every
+                }
+            });
+            Value::Bool(if *every { all } else { found })
+        }
+        Expr::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for i in items {
+                out.push(eval(i, scope, st));
+            }
+            Value::list(out)
+        }
+        Expr::Context(entries) => {
+            let mut ctx = Context::with_capacity(entries.len());
+            for (k, e) in entries {
+                let v = {
+                    let s = Scope::Ctx {
+                        parent: scope,
+                        ctx: &ctx,
+                    };
+                    eval(e, &s, st)
+                };
+                ctx.insert(k.clone(), v);
+            }
+            Value::context(ctx)
+        }
+        Expr::Range {
+            start,
+            start_included,
+            end,
+            end_included,
+        } => {
+            let s = eval(start, scope, st);
+            let e = eval(end, scope, st);
+            st.span = n.span;
+            make_range(s, *start_included, e, *end_included, st)
+        }
+        Expr::UnaryCmp(op, e) => {
+            let v = eval(e, scope, st);
+            match op {
+                CmpOp::Lt | CmpOp::Le => make_range(Value::Null, false, v, *op == CmpOp::Le, st),
+                CmpOp::Gt | CmpOp::Ge => make_range(v, *op == CmpOp::Ge, Value::Null, false, st),
+                _ => v,
+            }
+        }
+        Expr::Filter(list, cond) => {
+            let l = eval(list, scope, st);
+            st.span = n.span;
+            filter(l, cond, scope, st)
+        }
+        Expr::Path(base, name) => {
+            let b = eval(base, scope, st);
+            st.span = n.span;
+            path(&b, name, st)
+        }
+        Expr::Call(f, args) => call(f, args, n, scope, st),
+        Expr::Function(def) => Value::Function(Function::new(UserFunction {
+            def: def.clone(),
+            captured: scope.locals(),
+        })),
+    }
+}
+
+fn boolean_operand(v: &Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::Null => None,
+        other => {
+            st.span = n.span;
+            st.warn(
+                WarningKind::InvalidType,
+                format!("Expected boolean but found '{other}'"),
+            );
+            None
+        }
+    }
+}
+
+fn lookup(name: &str, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    if let Some(v) = scope.get(name) {
+        return v.clone();
+    }
+    if let Some(f) = st.engine.registry.get(name) {
+        return Value::Function(f.clone());
+    }
+    st.span = n.span;
+    if name == "?" {
+        st.abort(ErrorKind::Evaluation, "'?' may only be used in unary tests");
+        return Value::Null;
+    }
+    st.warn(
+        WarningKind::NoVariableFound,
+        format!("No variable found with name '{name}'"),
+    );
+    Value::Null
+}
+
+fn make_range(s: Value, si: bool, e: Value, ei: bool, st: &mut State<'_>) -> Value {
+    let ok = match (&s, &e) {
+        (Value::Null, Value::Null) => false,
+        (Value::Null, _) | (_, Value::Null) => true,
+        _ => ops::compare(&s, &e).is_some(),
+    };
+    if !ok {
+        st.warn(
+            WarningKind::InvalidType,
+            format!("invalid range: '{s}' .. '{e}'"),
+        );
+        return Value::Null;
+    }
+    Value::Range(Arc::new(Range {
+        start: s,
+        start_included: si,
+        end: e,
+        end_included: ei,
+    }))
+}
+
+/// Items of an iteration source: a list, an integer range, or a single value.
+fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Option<Vec<Value>> {
+    let src = eval(&it.source, scope, st);
+    let (from, to) = match &it.range_end {
+        Some(end) => (src, eval(end, scope, st)),
+        None => match src {
+            Value::List(items) => return Some(items.as_ref().clone()),
+            Value::Range(r) => {
+                let ok = matches!((&r.start, &r.end), (Value::Number(a), Value::Number(b))
+                    if a <= b && a.fract().is_zero() && b.fract().is_zero());
+                if !ok {
+                    st.warn(
+                        WarningKind::InvalidType,
+                        format!("can't iterate over the range {}", Value::Range(r.clone())),
+                    );
+                    return None;
+                }
+                let (mut a, mut b) = (r.start.as_number()?, r.end.as_number()?);
+                if !r.start_included {
+                    a += Decimal::ONE;
+                }
+                if !r.end_included {
+                    b -= Decimal::ONE;
+                }
+                (Value::Number(a), Value::Number(b))
+            }
+            Value::Null => return None,
+            other => return Some(vec![other]),
+        },
+    };
+    match (&from, &to) {
+        (Value::Number(a), Value::Number(b)) if a.fract().is_zero() && b.fract().is_zero() => {
+            let count = (*a - *b).abs() + Decimal::ONE;
+            if count > Decimal::from(st.engine.limits.max_items as u64) {
+                st.abort(
+                    ErrorKind::LimitExceeded,
+                    "range produces more items than the limit",
+                );
+                return None;
+            }
+            let step = if a <= b {
+                Decimal::ONE
+            } else {
+                Decimal::NEGATIVE_ONE
+            };
+            let mut out = Vec::new();
+            let mut x = *a;
+            loop {
+                out.push(Value::Number(x));
+                if x == *b {
+                    break;
+                }
+                x += step;
+            }
+            Some(out)
+        }
+        (Value::Date(_), Value::Date(_)) => {
+            let mut out = Vec::new();
+            let mut x = from.clone();
+            let one = Value::DaysTime(crate::value::DtDuration(86_400_000_000_000));
+            let forward = ops::compare(&from, &to) != Some(Ordering::Greater);
+            for _ in 0..st.engine.limits.max_items {
+                out.push(x.clone());
+                if ops::equal(&x, &to) == Some(true) {
+                    break;
+                }
+                x = if forward {
+                    temporal::add(&x, &one)
+                } else {
+                    temporal::sub(&x, &one)
+                }
+                .unwrap_or_default();
+                if x.is_null() {
+                    break;
+                }
+            }
+            Some(out)
+        }
+        _ => {
+            st.warn(
+                WarningKind::InvalidType,
+                format!("can't iterate from '{from}' to '{to}'"),
+            );
+            None
+        }
+    }
+}
+
+fn for_loop(
+    iters: &[Iterator],
+    body: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+    results: &mut Vec<Value>,
+) -> bool {
+    let Some((first, rest)) = iters.split_first() else {
+        let partial = Value::list(results.clone());
+        let s = Scope::One {
+            parent: scope,
+            name: "partial",
+            value: partial,
+        };
+        let v = eval(body, &s, st);
+        results.push(v);
+        return true;
+    };
+    let Some(items) = iteration_items(first, scope, st) else {
+        return false;
+    };
+    for item in items {
+        if st.fatal.is_some() {
+            return false;
+        }
+        if results.len() >= st.engine.limits.max_items {
+            st.abort(
+                ErrorKind::LimitExceeded,
+                "for produces more items than the limit",
+            );
+            return false;
+        }
+        let s = Scope::One {
+            parent: scope,
+            name: &first.name,
+            value: item,
+        };
+        if !for_loop(rest, body, &s, st, results) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Call `f` for each combination; stop when it returns false.
+fn quantify(
+    iters: &[Iterator],
+    cond: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+    f: &mut dyn FnMut(Value) -> bool,
+) -> bool {
+    let Some((first, rest)) = iters.split_first() else {
+        let v = eval(cond, scope, st);
+        return f(v);
+    };
+    let Some(items) = iteration_items(first, scope, st) else {
+        return true;
+    };
+    for item in items {
+        if st.fatal.is_some() {
+            return false;
+        }
+        let s = Scope::One {
+            parent: scope,
+            name: &first.name,
+            value: item,
+        };
+        if !quantify(rest, cond, &s, st, f) {
+            return false;
+        }
+    }
+    true
+}
+
+fn index(items: &[Value], i: Decimal) -> Value {
+    let Some(i) = rust_decimal::prelude::ToPrimitive::to_i64(&i.trunc()) else {
+        return Value::Null;
+    };
+    let len = items.len() as i64;
+    let idx = if i > 0 {
+        i - 1
+    } else if i < 0 {
+        len + i
+    } else {
+        return Value::Null;
+    };
+    if idx < 0 || idx >= len {
+        return Value::Null;
+    }
+    items.get(idx as usize).cloned().unwrap_or_default()
+}
+
+fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let items: Arc<Vec<Value>> = match l {
+        Value::Null => return Value::Null,
+        Value::List(items) => items,
+        other => Arc::new(vec![other]),
+    };
+    // a literal or item-independent number is an index
+    if let Expr::Literal(Value::Number(i)) = &cond.expr {
+        return index(&items, *i);
+    }
+    let mut out = Vec::new();
+    for (pos, item) in items.iter().enumerate() {
+        let v = match item {
+            Value::Context(ctx) => {
+                // the item's own entries shadow `item`
+                let s1 = Scope::One {
+                    parent: scope,
+                    name: "item",
+                    value: item.clone(),
+                };
+                let s2 = Scope::Ctx { parent: &s1, ctx };
+                eval(cond, &s2, st)
+            }
+            _ => {
+                let s = Scope::One {
+                    parent: scope,
+                    name: "item",
+                    value: item.clone(),
+                };
+                eval(cond, &s, st)
+            }
+        };
+        match v {
+            Value::Bool(true) => out.push(item.clone()),
+            Value::Number(i) if pos == 0 => return index(&items, i),
+            _ => {}
+        }
+    }
+    Value::list(out)
+}
+
+fn path(b: &Value, name: &str, st: &mut State<'_>) -> Value {
+    match b {
+        Value::Null => Value::Null,
+        Value::Context(ctx) => match ctx.get(name) {
+            Some(v) => v.clone(),
+            None => {
+                st.warn(
+                    WarningKind::NoContextEntryFound,
+                    format!("No context entry found with key '{name}'"),
+                );
+                Value::Null
+            }
+        },
+        Value::List(items) => Value::list(items.iter().map(|i| path(i, name, st)).collect()),
+        Value::Range(r) => match name {
+            "start" => r.start.clone(),
+            "end" => r.end.clone(),
+            "start included" => Value::Bool(r.start_included),
+            "end included" => Value::Bool(r.end_included),
+            _ => no_property(b, name, st),
+        },
+        Value::Date(_)
+        | Value::Time(_)
+        | Value::DateTime(_)
+        | Value::YearsMonths(_)
+        | Value::DaysTime(_) => match temporal::property(b, name) {
+            Some(v) => v,
+            None => no_property(b, name, st),
+        },
+        _ => no_property(b, name, st),
+    }
+}
+
+fn no_property(b: &Value, name: &str, st: &mut State<'_>) -> Value {
+    st.warn(
+        WarningKind::NoPropertyFound,
+        format!("No property found with name '{name}' of value '{b}'"),
+    );
+    Value::Null
+}
+
+fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let func = match &f.expr {
+        Expr::Name(name) => match scope.get(name) {
+            Some(Value::Function(func)) => Some(func.clone()),
+            _ => st.engine.registry.get(name).cloned(),
+        },
+        _ => match eval(f, scope, st) {
+            Value::Function(func) => Some(func),
+            _ => None,
+        },
+    };
+    let args = match args {
+        CallArgs::Positional(a) => Args::Positional(a.iter().map(|e| eval(e, scope, st)).collect()),
+        CallArgs::Named(a) => Args::Named(
+            a.iter()
+                .map(|(k, e)| (k.clone(), eval(e, scope, st)))
+                .collect(),
+        ),
+    };
+    st.span = n.span;
+    match func {
+        Some(func) => {
+            let v = func.call(st, args);
+            st.span = n.span;
+            v
+        }
+        None => {
+            let name = match &f.expr {
+                Expr::Name(name) => name.to_string(),
+                _ => "<expression>".to_string(),
+            };
+            st.warn(
+                WarningKind::NoFunctionFound,
+                format!(
+                    "No function found with name '{name}' and {} parameters",
+                    args.len()
+                ),
+            );
+            Value::Null
+        }
+    }
 }

@@ -3,12 +3,13 @@
 use std::sync::Arc;
 
 use crate::error::{Error, ErrorKind, Span, Warning, WarningKind};
-use crate::value::{Args, DateTime, Function, Value};
+use crate::value::{Args, Context, DateTime, Function, Value};
 use crate::EngineInner;
 
 /// The state of one evaluation, handed to every built-in and registered function.
 pub struct State<'e> {
     pub(crate) engine: &'e EngineInner,
+    pub(crate) root: &'e Context,
     pub(crate) warnings: Vec<Warning>,
     pub(crate) fatal: Option<Error>,
     pub(crate) span: Span,
@@ -18,9 +19,10 @@ pub struct State<'e> {
 }
 
 impl<'e> State<'e> {
-    pub(crate) fn new(engine: &'e EngineInner) -> Self {
+    pub(crate) fn new(engine: &'e EngineInner, root: &'e Context) -> Self {
         State {
             engine,
+            root,
             warnings: Vec::new(),
             fatal: None,
             span: Span::default(),

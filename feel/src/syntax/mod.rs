@@ -4,4 +4,4 @@ pub mod ast;
 pub(crate) mod names;
 mod parser;
 
-pub(crate) use parser::{parse_expression, parse_type, parse_unary_tests};
+pub(crate) use parser::{parse_expression, parse_type, parse_unary_tests, MULTI_WORD_PROPERTIES};

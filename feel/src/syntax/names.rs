@@ -151,10 +151,13 @@ fn declared_names(text: &str) -> Vec<String> {
         let start = prefix
             .char_indices()
             .rev()
-            .find(|(_, ch)| !(ch.is_alphanumeric() || *ch == '_' || *ch == ' ' || *ch == '?'))
+            .find(|(_, ch)| !(ch.is_alphanumeric() || "_ ?+-*/.'".contains(*ch)))
             .map_or(0, |(i, ch)| i + ch.len_utf8());
         let cand = text[start..end].trim();
-        if cand.contains(' ') && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
+        let multi = cand.contains(|c: char| " +-*/.'".contains(c));
+        let ok_ends = cand.starts_with(|c: char| c.is_alphabetic() || c == '_')
+            && cand.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '?');
+        if multi && ok_ends && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
             out.push(cand.to_string());
         }
     }
@@ -192,11 +195,9 @@ pub(crate) fn mark(text: &str, engine_names: &NameMatcher, extra: &[&str]) -> Op
         if s < last_end || opaque.iter().any(|(os, oe)| s < *oe && e > *os) {
             continue;
         }
-        // a name followed by `(` that is a function call keeps its words joined too
-        for i in s..e {
-            let c = bytes[i];
-            if c.is_ascii() && !(c.is_ascii_alphanumeric() || c == b'_' || c == b'?') {
-                bytes[i] = JOIN as u8;
+        for c in bytes.iter_mut().take(e).skip(s) {
+            if c.is_ascii() && !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'?') {
+                *c = JOIN as u8;
                 changed = true;
             }
         }

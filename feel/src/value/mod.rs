@@ -249,20 +249,6 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn value_is_small() {
-        assert!(
-            std::mem::size_of::<Value>() <= 32,
-            "{}",
-            std::mem::size_of::<Value>()
-        );
-    }
-}
-
 /// Structural identity (not FEEL `=`): same kind and same content; functions by identity.
 impl PartialEq for Value {
     fn eq(&self, other: &Self) -> bool {
@@ -282,5 +268,19 @@ impl PartialEq for Value {
             (Value::Function(a), Value::Function(b)) => a.ptr_eq(b),
             _ => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn value_is_small() {
+        assert!(
+            std::mem::size_of::<Value>() <= 32,
+            "{}",
+            std::mem::size_of::<Value>()
+        );
     }
 }

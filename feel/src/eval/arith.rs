@@ -1,0 +1,122 @@
+//! Arithmetic: numbers, string concatenation, temporal arithmetic.
+
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
+use rust_decimal::{Decimal, MathematicalOps};
+
+use crate::error::WarningKind;
+use crate::syntax::ast::ArithOp;
+use crate::value::{temporal, Value};
+
+use super::State;
+
+fn op_name(op: ArithOp) -> (&'static str, &'static str) {
+    match op {
+        ArithOp::Add => ("add", "to"),
+        ArithOp::Sub => ("subtract", "from"),
+        ArithOp::Mul => ("multiply", "by"),
+        ArithOp::Div => ("divide", "by"),
+        ArithOp::Pow => ("exponentiate", "by"),
+    }
+}
+
+/// Evaluate `a op b`; nulls propagate, mismatches warn.
+pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
+    if a.is_null() || b.is_null() {
+        return Value::Null;
+    }
+    let out = match (op, a, b) {
+        (_, Value::Number(x), Value::Number(y)) => return number_op(op, *x, *y, st),
+        (ArithOp::Add, Value::String(x), Value::String(y)) => {
+            if x.len() + y.len() > st.engine.limits.max_string_len {
+                st.abort(
+                    crate::ErrorKind::LimitExceeded,
+                    "string longer than the limit",
+                );
+                return Value::Null;
+            }
+            let mut s = String::with_capacity(x.len() + y.len());
+            s.push_str(x);
+            s.push_str(y);
+            Some(Value::from(s))
+        }
+        (ArithOp::Add, _, _) => temporal::add(a, b),
+        (ArithOp::Sub, _, _) => temporal::sub(a, b),
+        (ArithOp::Mul, _, _) => temporal::mul(a, b),
+        (ArithOp::Div, _, _) => {
+            if let (Value::DaysTime(_) | Value::YearsMonths(_), Value::Number(n)) = (a, b) {
+                if n.is_zero() {
+                    st.warn(
+                        WarningKind::Arithmetic,
+                        format!("Can't divide '{a}' by zero"),
+                    );
+                    return Value::Null;
+                }
+            }
+            temporal::div(a, b)
+        }
+        (ArithOp::Pow, _, _) => None,
+    };
+    match out {
+        Some(v) => v,
+        None => {
+            let (verb, prep) = op_name(op);
+            st.warn(
+                WarningKind::InvalidType,
+                format!("Can't {verb} '{b}' {prep} '{a}'"),
+            );
+            Value::Null
+        }
+    }
+}
+
+fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
+    let r = match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Div => {
+            if y.is_zero() {
+                st.warn(
+                    WarningKind::Arithmetic,
+                    format!("Can't divide '{x}' by zero"),
+                );
+                return Value::Null;
+            }
+            x.checked_div(y)
+        }
+        ArithOp::Pow => pow(x, y),
+    };
+    match r {
+        Some(n) => Value::Number(n),
+        None => {
+            st.warn(
+                WarningKind::Arithmetic,
+                "numeric overflow: the result does not fit a decimal",
+            );
+            Value::Null
+        }
+    }
+}
+
+/// `x ** y`: exact for integer exponents, through `f64` otherwise.
+pub(crate) fn pow(x: Decimal, y: Decimal) -> Option<Decimal> {
+    if y.fract().is_zero() {
+        let e = y.to_i64()?;
+        if x.is_zero() && e < 0 {
+            return None;
+        }
+        if e.unsigned_abs() > 100_000 && x.abs() != Decimal::ONE {
+            return if x.abs() < Decimal::ONE && e > 0 || x.abs() > Decimal::ONE && e < 0 {
+                Some(Decimal::ZERO)
+            } else {
+                None
+            };
+        }
+        return x.checked_powi(e);
+    }
+    let r = x.to_f64()?.powf(y.to_f64()?);
+    if !r.is_finite() {
+        return None;
+    }
+    Decimal::from_f64(r).or_else(|| Decimal::from_f64_retain(r))
+}

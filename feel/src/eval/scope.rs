@@ -1,0 +1,90 @@
+//! Variable scopes: a chain of frames over the evaluation's root variables.
+
+use std::sync::Arc;
+
+use crate::value::{Context, Value};
+
+/// A scope: the root variables, or a frame over a parent scope.
+pub(crate) enum Scope<'a> {
+    /// The variables the evaluation was called with.
+    Root(&'a Context),
+    /// One local binding (`for`, `some`, `every`, `item`).
+    One {
+        parent: &'a Scope<'a>,
+        name: &'a str,
+        value: Value,
+    },
+    /// The entries of a context (filter items, context literals under construction).
+    Ctx {
+        parent: &'a Scope<'a>,
+        ctx: &'a Context,
+    },
+    /// Several bindings (function parameters, captured variables).
+    Many {
+        parent: &'a Scope<'a>,
+        vars: &'a [(Arc<str>, Value)],
+    },
+}
+
+impl<'a> Scope<'a> {
+    /// Look a name up, innermost frame first.
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        let mut s = self;
+        loop {
+            match s {
+                Scope::Root(ctx) => return ctx.get(name),
+                Scope::One {
+                    parent,
+                    name: n,
+                    value,
+                } => {
+                    if *n == name {
+                        return Some(value);
+                    }
+                    s = parent;
+                }
+                Scope::Ctx { parent, ctx } => {
+                    if let Some(v) = ctx.get(name) {
+                        return Some(v);
+                    }
+                    s = parent;
+                }
+                Scope::Many { parent, vars } => {
+                    if let Some((_, v)) = vars.iter().rev().find(|(k, _)| k.as_ref() == name) {
+                        return Some(v);
+                    }
+                    s = parent;
+                }
+            }
+        }
+    }
+
+    /// Every local binding (not the root), innermost last: what a closure captures.
+    pub(crate) fn locals(&self) -> Vec<(Arc<str>, Value)> {
+        let mut frames: Vec<&Scope<'_>> = Vec::new();
+        let mut s = self;
+        loop {
+            match s {
+                Scope::Root(_) => break,
+                Scope::One { parent, .. }
+                | Scope::Ctx { parent, .. }
+                | Scope::Many { parent, .. } => {
+                    frames.push(s);
+                    s = parent;
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for f in frames.into_iter().rev() {
+            match f {
+                Scope::One { name, value, .. } => out.push((Arc::from(*name), value.clone())),
+                Scope::Ctx { ctx, .. } => {
+                    out.extend(ctx.iter().map(|(k, v)| (k.clone(), v.clone())))
+                }
+                Scope::Many { vars, .. } => out.extend(vars.iter().cloned()),
+                Scope::Root(_) => {}
+            }
+        }
+        out
+    }
+}
