@@ -2,6 +2,8 @@
 //!
 //! Accept new or changed snapshots with `cargo insta test --accept` (or `INSTA_UPDATE=always`).
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
+
 use conformance::fixtures::{Fixture, PlainJson};
 
 #[test]

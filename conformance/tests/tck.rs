@@ -5,6 +5,8 @@
 //! See the full report with `cargo test -p conformance --test tck -- --nocapture`; it is
 //! also written to `<target>/tmp/tck-report.txt`.
 
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
+
 use std::io::Write as _;
 use std::path::Path;
 
@@ -12,7 +14,7 @@ use conformance::tck::{corpus_dir, failures, run_corpus, summary, Tally};
 
 /// Minimum pass rate (percent) over compliance levels 2 and 3; raise it as the engine
 /// improves.
-const PASS_RATE_FLOOR: f64 = 40.0;
+const PASS_RATE_FLOOR: f64 = 85.0;
 
 /// The engine recurses; give debug builds room.
 const STACK_SIZE: usize = 256 * 1024 * 1024;
@@ -28,7 +30,8 @@ fn tck_corpus() {
             if std::env::var("CI").is_ok_and(|v| v == "true") {
                 panic!("{msg}; it is required when CI=true (set TCK_DIR to its folder)");
             }
-            eprintln!("SKIPPED: {msg}; set TCK_DIR to run it");
+            // The real stderr, so the skip shows without --nocapture.
+            let _ = writeln!(std::io::stderr(), "SKIPPED: {msg}; set TCK_DIR to run it");
             return;
         }
     };

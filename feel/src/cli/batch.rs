@@ -292,6 +292,60 @@ mod tests {
     }
 
     #[test]
+    fn declared_types_are_applied() {
+        let out = line(
+            r#"{"id": 1, "expression": "x", "context": {"x": {"number": "1"}}, "resultType": "list<number>"}"#,
+        );
+        assert_eq!(out["result"], serde_json::json!([{"number": "1"}]));
+        let out = line(
+            r#"{"id": 2, "expression": "x", "context": {"x": [{"number": "1"}]}, "inputTypes": {"x": "number (constrained)"}}"#,
+        );
+        assert_eq!(out["result"], serde_json::json!({"number": "1"}));
+        let out =
+            line(r#"{"id": 3, "expression": "x", "context": {"x": "a"}, "resultType": "number"}"#);
+        assert_eq!(out["result"], Json::Null);
+        let out = line(r#"{"id": 4, "expression": "1", "resultType": "list<"}"#);
+        assert_eq!(out["result"], serde_json::json!({"number": "1"}));
+        assert!(out["warnings"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("type 'list<' not checked"));
+    }
+
+    #[test]
+    fn functions_and_decisions_are_in_scope() {
+        let out = line(
+            r#"{"id": 1, "expression": "Add One(Base Value) * d2", "context": {"Base Value": {"number": "4"}},
+                "functions": [{"name": "Add One", "parameters": [{"name": "n", "type": "number"}], "body": "n + 1"}],
+                "decisions": [{"name": "d1", "expression": "Add One(1)"}, {"name": "d2", "expression": "d1 * 10", "resultType": "number"}]}"#,
+        );
+        assert_eq!(
+            out,
+            serde_json::json!({"id": 1, "result": {"number": "100"}})
+        );
+        let out = line(
+            r#"{"id": 2, "expression": "d", "decisions": [{"name": "d", "expression": "1 +"}]}"#,
+        );
+        assert!(
+            out["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("decision 'd': syntax error"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn unary_tests_use_the_input() {
+        let run = |input: &str| {
+            line(&format!(r#"{{"id": 0, "kind": "unaryTests", "expression": "< limit, 10", "context": {{"limit": {{"number": "5"}}}}, "input": {input}}}"#))["result"].clone()
+        };
+        assert_eq!(run(r#"{"number": "3"}"#), Json::Bool(true));
+        assert_eq!(run(r#"{"number": "10"}"#), Json::Bool(true));
+        assert_eq!(run(r#"{"number": "7"}"#), Json::Bool(false));
+    }
+
+    #[test]
     fn constraints_are_stripped() {
         assert_eq!(
             strip_constraints("context<a: string (constrained), b: number>"),

@@ -202,24 +202,33 @@ mod tests {
     }
 
     #[test]
-    fn temporal_kinds_are_checked() {
-        // Whatever parse_literal returns, a tag never yields a value of another kind.
-        for (tag, text) in [
-            ("date", "2017-01-01"),
-            ("time", "2017-01-01"),
-            ("duration", "P1D"),
+    fn temporal_values_round_trip() {
+        for input in [
+            json!({"date": "2017-01-01"}),
+            json!({"time": "10:10:10+11:00"}),
+            json!({"dateTime": "2017-12-31T11:22:33.567Z"}),
+            json!({"duration": "P1Y2M"}),
+            json!({"duration": "-P1DT2H"}),
         ] {
-            if let Ok(v) = decode(&json!({ tag: text })) {
-                let ok = match tag {
-                    "date" => v.kind() == ValueKind::Date,
-                    "time" => v.kind() == ValueKind::Time,
-                    _ => matches!(
-                        v.kind(),
-                        ValueKind::YearsMonthsDuration | ValueKind::DaysTimeDuration
-                    ),
-                };
-                assert!(ok, "{tag} {text} gave {v}");
-            }
+            let v = decode(&input).unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(encode(&v), input);
         }
+        assert_eq!(
+            decode(&json!({"duration": "P1D"})).unwrap().kind(),
+            ValueKind::DaysTimeDuration
+        );
+    }
+
+    #[test]
+    fn temporal_kinds_are_checked() {
+        let err = decode(&json!({"time": "2017-01-01"})).unwrap_err();
+        assert_eq!(err.message(), "`time` text '2017-01-01' is a date");
+        let err = decode(&json!({"date": "P1D"})).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "`date` text 'P1D' is a days and time duration"
+        );
+        let err = decode(&json!({"dateTime": "yesterday"})).unwrap_err();
+        assert_eq!(err.message(), "not a valid dateTime: 'yesterday'");
     }
 }
