@@ -24,7 +24,9 @@ use super::codec::{decode, decode_context, encode};
 use crate::engine::{Engine, Evaluation};
 use crate::error::Error;
 use crate::eval::types::conform;
-use crate::value::{Context, Value};
+use crate::eval::State;
+use crate::syntax::ast::Type;
+use crate::value::{Args, Callable, Context, Function, Value};
 
 /// The outcome of one case.
 #[derive(Clone, Debug)]
@@ -192,6 +194,12 @@ impl Runner<'_> {
         let value = self
             .take(compiled.evaluate(scope))
             .map_err(|e| format!("function '{name}': {e}"))?;
+        let value = match (value, self.parse_type(f.get("resultType"))) {
+            (Value::Function(inner), Some(ty)) => {
+                Value::Function(Function::new(Conforming { inner, ty }))
+            }
+            (value, _) => value,
+        };
         scope.insert(name, value);
         Ok(())
     }
@@ -218,17 +226,45 @@ impl Runner<'_> {
 
     /// Apply DMN type conformance for a declared type (absent or `null`: none).
     fn conform(&mut self, value: Value, ty: Option<&Json>) -> Value {
+        match self.parse_type(ty) {
+            Some(t) => conform(value, &t),
+            None => value,
+        }
+    }
+
+    /// A declared type; `None` when absent, `null`, or not parseable (with a warning).
+    fn parse_type(&mut self, ty: Option<&Json>) -> Option<Type> {
         let Some(Json::String(text)) = ty else {
-            return value;
+            return None;
         };
         match self.engine.parse_type(&strip_constraints(text)) {
-            Ok(t) => conform(value, &t),
+            Ok(t) => Some(t),
             Err(e) => {
                 self.warnings
                     .push(format!("type '{text}' not checked: {}", e.message()));
-                value
+                None
             }
         }
+    }
+}
+
+/// A business knowledge model with a declared result type: its results are conformed.
+struct Conforming {
+    inner: Function,
+    ty: Type,
+}
+
+impl Callable for Conforming {
+    fn name(&self) -> Option<&str> {
+        self.inner.name()
+    }
+
+    fn params(&self) -> Vec<std::sync::Arc<str>> {
+        self.inner.params()
+    }
+
+    fn call(&self, state: &mut State<'_>, args: Args) -> Value {
+        conform(self.inner.call(state, args), &self.ty)
     }
 }
 
@@ -333,6 +369,18 @@ mod tests {
                 .starts_with("decision 'd': syntax error"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn function_result_types_are_applied() {
+        let run = |arg: &str| {
+            line(&format!(
+                r#"{{"id": 0, "expression": "wrap({arg})", "functions": [{{"name": "wrap", "parameters": [{{"name": "a", "type": null}}], "body": "[a]", "resultType": "number"}}]}}"#
+            ))["result"]
+                .clone()
+        };
+        assert_eq!(run("10"), serde_json::json!({"number": "10"}));
+        assert_eq!(run(r#"\"x\""#), Json::Null);
     }
 
     #[test]
