@@ -1,0 +1,173 @@
+//! `connector`: run a REST connector task once and print its outcome as JSON.
+//!
+//! ```text
+//! connector run <template.json | model.bpmn --task ID> [--variables vars.json] [--secrets secrets.json]
+//! connector demo
+//! ```
+//! Exit status: 0 for every outcome (complete, bpmnError, failed), 2 for unreadable input.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use connector::loopback::{CannedResponse, LoopbackServer};
+use connector::{JsonFileSecretProvider, MapSecretProvider, Runtime, Template};
+use serde_json::{json, Value as Json};
+
+#[derive(Parser)]
+#[command(
+    name = "connector",
+    version,
+    about = "Camunda REST connector (io.camunda:http-json:1)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Execute a template (JSON) or a BPMN service task once and print the outcome.
+    Run {
+        /// A template JSON file, or a BPMN file (with --task).
+        template: PathBuf,
+        /// The id of the service task in a BPMN file.
+        #[arg(long)]
+        task: Option<String>,
+        /// A JSON file with the process variables.
+        #[arg(long)]
+        variables: Option<PathBuf>,
+        /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
+        #[arg(long)]
+        secrets: Option<PathBuf>,
+    },
+    /// Start a loopback HTTP server and run a sample template against it.
+    Demo,
+}
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn load_template(path: &Path, task: Option<&str>) -> Result<Template, String> {
+    let text = read(path)?;
+    let is_bpmn = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("bpmn"))
+        || text.trim_start().starts_with('<');
+    if is_bpmn {
+        let task = task.ok_or("a BPMN file needs --task <service task id>")?;
+        Template::from_bpmn(&text, task).map_err(|e| e.to_string())
+    } else {
+        Template::from_json_str(&text).map_err(|e| e.to_string())
+    }
+}
+
+fn run(
+    template: &Path,
+    task: Option<&str>,
+    variables: Option<&Path>,
+    secrets: Option<&Path>,
+) -> Result<Json, String> {
+    let template = load_template(template, task)?;
+    let variables = match variables {
+        Some(p) => serde_json::from_str::<Json>(&read(p)?)
+            .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
+        None => json!({}),
+    };
+    if !variables.is_object() {
+        return Err("the variables file must hold a JSON object".into());
+    }
+    let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
+    let runtime = Runtime::builder()
+        .secrets(connector::runtime::file_then_env_secrets(file))
+        .build()
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+    Ok(match runtime.compile(&template) {
+        Ok(task) => task.execute(&variables).to_json(),
+        Err(e) => json!({"outcome": "failed", "message": e.message, "retries": 0,
+                         "retryBackoff": null, "variables": {}}),
+    })
+}
+
+const DEMO_TOKEN: &str = "demo-token-0123";
+
+fn demo() -> Result<Json, String> {
+    let server = LoopbackServer::start(|req| {
+        if req.header("authorization") != Some(&format!("Bearer {DEMO_TOKEN}")) {
+            return CannedResponse::new(401, "").header("Content-Type", "text/plain");
+        }
+        let id = req
+            .target
+            .trim_start_matches("/users/")
+            .split('?')
+            .next()
+            .unwrap_or("");
+        CannedResponse::new(
+            200,
+            format!(r#"{{"id": {id}, "name": "Ada Lovelace", "city": "London"}}"#),
+        )
+        .header("Content-Type", "application/json")
+    })
+    .map_err(|e| format!("cannot start the demo server: {e}"))?;
+    let template = json!({
+        "type": "io.camunda:http-json:1",
+        "inputs": [
+            {"source": "bearer", "target": "authentication.type"},
+            {"source": "{{secrets.API_TOKEN}}", "target": "authentication.token"},
+            {"source": "GET", "target": "method"},
+            {"source": format!("=\"{}/users/\" + string(userId)", server.url()), "target": "url"},
+            {"source": "={q: city, units: \"metric\"}", "target": "queryParameters"}
+        ],
+        "taskHeaders": {
+            "resultExpression": "={name: response.body.name, status: response.status}",
+            "errorExpression": "=if error.code = \"404\" then bpmnError(\"NOT_FOUND\", error.message) else null",
+            "retryBackoff": "PT30S"
+        },
+        "retries": 3
+    });
+    let template = Template::from_json(&template).map_err(|e| e.to_string())?;
+    let runtime = Runtime::builder()
+        .secrets(MapSecretProvider::new([("API_TOKEN", DEMO_TOKEN)]))
+        .build()
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+    let task = runtime.compile(&template).map_err(|e| e.to_string())?;
+    let outcome = task.execute(&json!({"userId": 42, "city": "Berlin"}));
+    for req in server.requests() {
+        eprintln!(
+            "demo server on {} received: {} {}",
+            server.url(),
+            req.method,
+            req.target
+        );
+    }
+    Ok(outcome.to_json())
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Run {
+            template,
+            task,
+            variables,
+            secrets,
+        } => run(
+            template,
+            task.as_deref(),
+            variables.as_deref(),
+            secrets.as_deref(),
+        ),
+        Command::Demo => demo(),
+    };
+    match result {
+        Ok(json) => {
+            println!("{json}");
+            ExitCode::SUCCESS
+        }
+        Err(message) => {
+            eprintln!("connector: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

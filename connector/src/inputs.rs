@@ -1,0 +1,160 @@
+//! Input mappings, evaluated as Zeebe does: in order, FEEL sources over the process variables
+//! and the inputs already evaluated, dotted targets building nested contexts.
+
+use std::sync::Arc;
+
+use feel::{Context, Engine, Expression, Value};
+
+use crate::error::{ConnectorError, TemplateError};
+use crate::template::Input;
+
+/// The source of one compiled input mapping.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    /// A literal string.
+    Literal(Arc<str>),
+    /// A compiled FEEL expression.
+    Feel(Expression),
+}
+
+/// A compiled input mapping.
+#[derive(Clone, Debug)]
+pub(crate) struct CompiledInput {
+    pub(crate) target: Vec<String>,
+    pub(crate) source: Source,
+}
+
+/// Compile the template's inputs; errors name the input.
+pub(crate) fn compile(
+    engine: &Engine,
+    inputs: &[Input],
+) -> Result<Vec<CompiledInput>, TemplateError> {
+    inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            let field = format!("inputs[{i}] ({})", input.target);
+            let target: Vec<String> = input.target.split('.').map(str::to_string).collect();
+            if target.iter().any(|part| part.trim().is_empty()) {
+                return Err(TemplateError::field(
+                    field,
+                    "the target is not a valid variable name",
+                ));
+            }
+            let source = match input.source.strip_prefix('=') {
+                Some(expr) => Source::Feel(
+                    engine
+                        .compile(expr)
+                        .map_err(|e| TemplateError::field(field, e))?,
+                ),
+                None => Source::Literal(Arc::from(input.source.as_str())),
+            };
+            Ok(CompiledInput { target, source })
+        })
+        .collect()
+}
+
+/// Evaluate the inputs in order. Only the returned local context reaches the request.
+pub(crate) fn evaluate(
+    inputs: &[CompiledInput],
+    variables: &Context,
+) -> Result<Context, ConnectorError> {
+    let mut locals = Context::new();
+    // The scope FEEL sees: the process variables, shadowed by the inputs evaluated so far.
+    let mut scope: Option<Context> = None;
+    for input in inputs {
+        let value = match &input.source {
+            Source::Literal(text) => Value::String(text.clone()),
+            Source::Feel(expr) => {
+                let scope = scope.get_or_insert_with(|| {
+                    let mut s = variables.clone();
+                    for (k, v) in locals.iter() {
+                        s.insert(k.clone(), v.clone());
+                    }
+                    s
+                });
+                expr.evaluate(scope)
+                    .map_err(|e| {
+                        ConnectorError::input(format!(
+                            "Failed to evaluate the input mapping for '{}': {e}",
+                            input.target.join(".")
+                        ))
+                    })?
+                    .value
+            }
+        };
+        set_path(&mut locals, &input.target, value);
+        if let (Some(scope), Some(top)) = (scope.as_mut(), input.target.first()) {
+            if let Some(v) = locals.get(top) {
+                scope.insert(top.as_str(), v.clone());
+            }
+        }
+    }
+    Ok(locals)
+}
+
+/// Write `value` at a dotted path, creating (or merging into) nested contexts.
+fn set_path(ctx: &mut Context, path: &[String], value: Value) {
+    match path {
+        [] => {}
+        [last] => ctx.insert(last.as_str(), value),
+        [first, rest @ ..] => {
+            let mut inner = match ctx.get(first) {
+                Some(Value::Context(c)) => (**c).clone(),
+                _ => Context::new(),
+            };
+            set_path(&mut inner, rest, value);
+            ctx.insert(first.as_str(), Value::context(inner));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dotted_targets_merge_into_nested_contexts() {
+        let inputs = vec![
+            Input {
+                source: "bearer".into(),
+                target: "authentication.type".into(),
+            },
+            Input {
+                source: "tok".into(),
+                target: "authentication.token".into(),
+            },
+            Input {
+                source: "GET".into(),
+                target: "method".into(),
+            },
+        ];
+        let compiled = compile(&Engine::new(), &inputs).unwrap();
+        let mut vars = Context::new();
+        vars.insert("body", Value::from("leak"));
+        let out = evaluate(&compiled, &vars).unwrap();
+        assert_eq!(
+            out.to_json_string(),
+            r#"{"authentication":{"type":"bearer","token":"tok"},"method":"GET"}"#
+        );
+    }
+
+    #[test]
+    fn empty_target_segment_is_a_compile_error() {
+        let inputs = vec![Input {
+            source: "x".into(),
+            target: "a..b".into(),
+        }];
+        let err = compile(&Engine::new(), &inputs).unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("inputs[0] (a..b)"));
+    }
+
+    trait JsonText {
+        fn to_json_string(&self) -> String;
+    }
+    impl JsonText for Context {
+        fn to_json_string(&self) -> String {
+            Value::context(self.clone()).to_json().to_string()
+        }
+    }
+}

@@ -1,0 +1,354 @@
+//! The outcome of a job, mirroring Zeebe's job commands (complete, throw a BPMN error, fail),
+//! and the output mapping that produces it: `resultVariable`, `resultExpression`, and the
+//! `errorExpression` evaluated on every outcome.
+
+mod duration;
+mod functions;
+
+use std::time::Duration;
+
+use feel::{Context, Expression, Value};
+use serde_json::{Map, Value as Json};
+
+pub use duration::{format_duration, parse_duration};
+pub use functions::register_functions;
+
+use crate::error::{ConnectorError, Retry};
+use crate::secrets::Redactor;
+
+/// What happens to the job.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Complete the job with these variables.
+    Complete {
+        /// Output variables.
+        variables: Map<String, Json>,
+    },
+    /// Throw a BPMN error.
+    BpmnError {
+        /// The error code a boundary event catches.
+        code: String,
+        /// The error message, if any.
+        message: Option<String>,
+        /// Variables passed to the catching event.
+        variables: Map<String, Json>,
+    },
+    /// Fail the job.
+    Failed {
+        /// Why.
+        message: String,
+        /// Retries left (0 raises an incident).
+        retries: u32,
+        /// Delay before the next retry.
+        retry_backoff: Option<Duration>,
+        /// Variables set on the task (`error`, …).
+        variables: Map<String, Json>,
+    },
+}
+
+impl Outcome {
+    /// The outcome as one JSON object (the `connector run` output).
+    pub fn to_json(&self) -> Json {
+        let mut map = Map::new();
+        match self {
+            Outcome::Complete { variables } => {
+                map.insert("outcome".into(), "complete".into());
+                map.insert("variables".into(), Json::Object(variables.clone()));
+            }
+            Outcome::BpmnError {
+                code,
+                message,
+                variables,
+            } => {
+                map.insert("outcome".into(), "bpmnError".into());
+                map.insert("code".into(), code.clone().into());
+                map.insert(
+                    "message".into(),
+                    message.clone().map_or(Json::Null, Json::String),
+                );
+                map.insert("variables".into(), Json::Object(variables.clone()));
+            }
+            Outcome::Failed {
+                message,
+                retries,
+                retry_backoff,
+                variables,
+            } => {
+                map.insert("outcome".into(), "failed".into());
+                map.insert("message".into(), message.clone().into());
+                map.insert("retries".into(), (*retries).into());
+                map.insert(
+                    "retryBackoff".into(),
+                    retry_backoff.map_or(Json::Null, |d| Json::String(format_duration(d))),
+                );
+                map.insert("variables".into(), Json::Object(variables.clone()));
+            }
+        }
+        Json::Object(map)
+    }
+
+    /// The variables carried by the outcome.
+    pub fn variables(&self) -> &Map<String, Json> {
+        match self {
+            Outcome::Complete { variables }
+            | Outcome::BpmnError { variables, .. }
+            | Outcome::Failed { variables, .. } => variables,
+        }
+    }
+
+    pub(crate) fn redact(self, r: &Redactor) -> Outcome {
+        if r.is_empty() {
+            return self;
+        }
+        let vars = |v: Map<String, Json>| match r.redact_json(&Json::Object(v)) {
+            Json::Object(m) => m,
+            _ => Map::new(),
+        };
+        match self {
+            Outcome::Complete { variables } => Outcome::Complete {
+                variables: vars(variables),
+            },
+            Outcome::BpmnError {
+                code,
+                message,
+                variables,
+            } => Outcome::BpmnError {
+                code: r.redact(&code),
+                message: message.map(|m| r.redact(&m)),
+                variables: vars(variables),
+            },
+            Outcome::Failed {
+                message,
+                retries,
+                retry_backoff,
+                variables,
+            } => Outcome::Failed {
+                message: r.redact(&message),
+                retries,
+                retry_backoff,
+                variables: vars(variables),
+            },
+        }
+    }
+}
+
+/// The compiled output mapping of a template.
+#[derive(Clone, Debug)]
+pub(crate) struct OutputMapping {
+    pub(crate) result_variable: Option<String>,
+    pub(crate) result_expression: Option<Expression>,
+    pub(crate) error_expression: Option<Expression>,
+    /// `Err(header text)` when the header is not a valid duration.
+    pub(crate) retry_backoff: Result<Option<Duration>, String>,
+}
+
+/// The largest output accepted (Camunda's inline variable guard).
+const MAX_OUTPUT_BYTES: usize = 1_500_000;
+
+fn json_kind(v: &Json) -> &'static str {
+    match v {
+        Json::Array(_) => "array",
+        Json::String(_) => "string",
+        Json::Number(_) => "number",
+        Json::Bool(_) => "boolean",
+        Json::Null => "null",
+        Json::Object(_) => "object",
+    }
+}
+
+fn has_forbidden_key(v: &Json) -> bool {
+    match v {
+        Json::Object(m) => m
+            .iter()
+            .any(|(k, v)| k == "camunda.function.type" || has_forbidden_key(v)),
+        Json::Array(items) => items.iter().any(has_forbidden_key),
+        _ => false,
+    }
+}
+
+/// `{…entries of value, response: value, extra…}` as a FEEL context.
+fn scope(value: &Json, extra: &[(&str, Json)]) -> Context {
+    let mut ctx = Context::from_json(value).unwrap_or_default();
+    ctx.insert("response", Value::from_json(value));
+    for (k, v) in extra {
+        ctx.insert(*k, Value::from_json(v));
+    }
+    ctx
+}
+
+impl OutputMapping {
+    /// `resultVariable` and `resultExpression` over a successful response.
+    fn map_result(&self, response: &Json) -> Result<Map<String, Json>, ConnectorError> {
+        let mut out = Map::new();
+        if let Some(name) = &self.result_variable {
+            out.insert(name.clone(), response.clone());
+        }
+        if let Some(expr) = &self.result_expression {
+            let value = expr.evaluate(&scope(response, &[])).map_err(|e| {
+                ConnectorError::runtime(format!(
+                    "Failed to evaluate expression '{}': {e}",
+                    expr.source()
+                ))
+            })?;
+            match value.value.to_json() {
+                Json::Null => {}
+                Json::Object(map) => out.extend(map),
+                other => {
+                    return Err(ConnectorError::input(format!(
+                        "Result expression must return a JSON object, but got {}. Evaluated value: {other}",
+                        json_kind(&other)
+                    )))
+                }
+            }
+        }
+        let as_json = Json::Object(out);
+        if has_forbidden_key(&as_json) {
+            return Err(ConnectorError::input(
+                "The connector result contains a forbidden literal",
+            ));
+        }
+        let size = as_json.to_string().len();
+        if size > MAX_OUTPUT_BYTES {
+            return Err(ConnectorError::input(format!(
+                "Output variables payload ({size} bytes) exceeds the 1.5 MB safe variable size limit"
+            )));
+        }
+        match as_json {
+            Json::Object(m) => Ok(m),
+            _ => Ok(Map::new()),
+        }
+    }
+
+    fn failed(&self, message: String, retries: u32, variables: Map<String, Json>) -> Outcome {
+        match &self.retry_backoff {
+            Ok(backoff) => Outcome::Failed { message, retries, retry_backoff: *backoff, variables },
+            Err(header) => Outcome::Failed {
+                message: format!(
+                    "Failed to parse retry backoff header. Expected ISO-8601 duration, e.g. PT5M, got: {header}"
+                ),
+                retries: 0,
+                retry_backoff: None,
+                variables,
+            },
+        }
+    }
+
+    fn fail_with(&self, e: &ConnectorError, job_retries: u32) -> Outcome {
+        let retries = match e.retry {
+            Retry::Never => 0,
+            Retry::Decrement => job_retries.saturating_sub(1),
+        };
+        let mut vars = Map::new();
+        vars.insert("error".into(), e.to_json());
+        self.failed(e.message.clone(), retries, vars)
+    }
+
+    /// Map the execution result to the job's outcome.
+    pub(crate) fn finish(
+        &self,
+        result: Result<Json, ConnectorError>,
+        job_retries: u32,
+        redactor: &Redactor,
+    ) -> Outcome {
+        let mapped =
+            result.and_then(|response| self.map_result(&response).map(|vars| (vars, response)));
+        let mapped = mapped.map_err(|e| redact_error(e, redactor));
+        if let Some(expr) = &self.error_expression {
+            let value = match &mapped {
+                Ok((vars, _)) if !vars.is_empty() => Json::Object(vars.clone()),
+                Ok((_, response)) => response.clone(),
+                Err(e) => {
+                    let mut m = Map::new();
+                    m.insert("error".into(), e.to_json());
+                    Json::Object(m)
+                }
+            };
+            let mut job = Map::new();
+            job.insert("retries".into(), job_retries.into());
+            let ctx = scope(&value, &[("job", Json::Object(job))]);
+            match expr.evaluate(&ctx) {
+                Err(e) => {
+                    let err = ConnectorError::input(e.to_string());
+                    let mut vars = Map::new();
+                    vars.insert("error".into(), err.to_json());
+                    return self.failed(err.message, 0, vars);
+                }
+                Ok(eval) => {
+                    if let Some(outcome) = self.error_outcome(&eval.value) {
+                        return outcome;
+                    }
+                }
+            }
+        }
+        match mapped {
+            Ok((variables, _)) => Outcome::Complete { variables },
+            Err(e) => self.fail_with(&e, job_retries),
+        }
+    }
+
+    /// The outcome an error-expression result asks for, or `None` to carry on.
+    fn error_outcome(&self, value: &Value) -> Option<Outcome> {
+        let json = value.to_json();
+        let map = match &json {
+            Json::Null => return None,
+            Json::Object(m) if m.is_empty() => return None,
+            Json::Object(m) => m,
+            other => {
+                return Some(self.fail_with(
+                    &ConnectorError::input(format!(
+                        "Error expression must return a JSON object, but got {}. Evaluated value: {other}",
+                        json_kind(other)
+                    )),
+                    0,
+                ))
+            }
+        };
+        let ctx = value.as_context();
+        let vars = |key: &str| match map.get(key) {
+            Some(Json::Object(v)) => v.clone(),
+            _ => Map::new(),
+        };
+        let text = |key: &str| map.get(key).and_then(Json::as_str).map(str::to_string);
+        match map.get("errorType").and_then(Json::as_str) {
+            Some("bpmnError") => {
+                let code = text("errorCode")?;
+                let message = text("errorMessage").map(|m| m.chars().take(6000).collect());
+                Some(Outcome::BpmnError { code, message, variables: vars("variables") })
+            }
+            Some("jobError") => {
+                let message = text("errorMessage").unwrap_or_default();
+                let retries = ctx
+                    .and_then(|c| c.get("retries"))
+                    .and_then(Value::as_number)
+                    .map_or(0, functions::to_retries);
+                let backoff = match ctx.and_then(|c| c.get("retryBackoff")) {
+                    Some(Value::DaysTime(d)) => Some(Duration::from_nanos(
+                        u64::try_from(d.0.max(0)).unwrap_or(u64::MAX),
+                    )),
+                    Some(Value::String(s)) => parse_duration(s),
+                    _ => Some(Duration::ZERO),
+                };
+                let mut variables = vars("variables");
+                variables.insert("error".into(), Json::String(message.clone()));
+                Some(Outcome::Failed { message, retries, retry_backoff: backoff, variables })
+            }
+            Some("ignoreError") => Some(Outcome::Complete { variables: vars("variables") }),
+            _ => Some(self.fail_with(
+                &ConnectorError::input(format!(
+                    "Cannot parse '{json}' as 'io.camunda.connector.runtime.core.error.ConnectorError'"
+                )),
+                0,
+            )),
+        }
+    }
+}
+
+fn redact_error(mut e: ConnectorError, r: &Redactor) -> ConnectorError {
+    e.message = r.redact(&e.message);
+    if let Some(vars) = e.variables.take() {
+        if let Json::Object(m) = r.redact_json(&Json::Object(*vars)) {
+            e.variables = Some(Box::new(m));
+        }
+    }
+    e
+}

@@ -1,0 +1,268 @@
+//! URL validation, normalisation (decode then re-encode, as Camunda's encoder does),
+//! `skipEncoding`, and query-parameter appending.
+
+use crate::error::ConnectorError;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+/// The parts of an absolute URL.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Parts<'a> {
+    pub(crate) scheme: &'a str,
+    pub(crate) authority: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) query: Option<&'a str>,
+    pub(crate) fragment: Option<&'a str>,
+}
+
+fn invalid(url: &str, what: &str) -> ConnectorError {
+    ConnectorError::input(format!(
+        "Invalid URL: The URL '{url}' cannot be parsed as a valid HTTP request. Please ensure the URL includes a valid {what}."
+    ))
+}
+
+/// Split and check a URL: it needs a scheme and a valid host.
+pub(crate) fn parse(url: &str) -> Result<Parts<'_>, ConnectorError> {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, rest))
+            if !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+        {
+            (s, rest)
+        }
+        _ => return Err(invalid(url, "scheme")),
+    };
+    let (before_fragment, fragment) = match rest.split_once('#') {
+        Some((a, f)) => (a, Some(f)),
+        None => (rest, None),
+    };
+    let (before_query, query) = match before_fragment.split_once('?') {
+        Some((a, q)) => (a, Some(q)),
+        None => (before_fragment, None),
+    };
+    let (authority, path) = match before_query.find('/') {
+        Some(i) => before_query.split_at(i),
+        None => (before_query, ""),
+    };
+    host_and_port(authority).ok_or_else(|| invalid(url, "hostname"))?;
+    Ok(Parts {
+        scheme,
+        authority,
+        path,
+        query,
+        fragment,
+    })
+}
+
+/// The host and explicit port of an authority, or `None` when it is not valid.
+pub(crate) fn host_and_port(authority: &str) -> Option<(&str, Option<u16>)> {
+    let hostport = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = if let Some(rest) = hostport.strip_prefix('[') {
+        let (inside, after) = rest.split_once(']')?;
+        if inside.is_empty()
+            || !inside
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return None;
+        }
+        (inside, after.strip_prefix(':'))
+    } else {
+        match hostport.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (hostport, None),
+        }
+    };
+    let host_ok = !host.is_empty()
+        && (host.contains(':')
+            || host
+                .chars()
+                .all(|c| c.is_alphanumeric() || "-._~%!$&'()*+,;=".contains(c)));
+    if !host_ok || (host.contains(':') && !hostport.starts_with('[')) {
+        return None;
+    }
+    let port = match port {
+        None | Some("") => None,
+        Some(p) => Some(p.parse::<u16>().ok()?),
+    };
+    Some((host, port))
+}
+
+/// The port a URL connects to (explicit, or 80 / 443 by scheme).
+pub(crate) fn effective_port(parts: &Parts<'_>) -> Option<u16> {
+    let explicit = host_and_port(parts.authority).and_then(|(_, p)| p);
+    explicit.or(match parts.scheme.to_ascii_lowercase().as_str() {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    })
+}
+
+fn decode(text: &str, plus_as_space: bool) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes.get(i).copied().unwrap_or_default();
+        if b == b'%' {
+            let hex = bytes
+                .get(i + 1..i + 3)
+                .and_then(|h| std::str::from_utf8(h).ok());
+            if let Some(v) = hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(if plus_as_space && b == b'+' { b' ' } else { b });
+        i += 1;
+    }
+    out
+}
+
+fn encode(bytes: &[u8], safe: &[u8], out: &mut String) {
+    for &b in bytes {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || safe.contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+const PATH_SAFE: &[u8] = b"!$&'()*,;=:@/";
+const QUERY_SAFE: &[u8] = b"!$'()*,;:@/?";
+
+/// Encode one query-parameter name or value (space as `%20`).
+pub(crate) fn encode_query_component(text: &str, out: &mut String) {
+    encode(text.as_bytes(), QUERY_SAFE, out);
+}
+
+/// Normalise a URL: decode percent-escapes in path and query and re-encode them, so
+/// `hello%2C%20world` becomes `hello,%20world`, spaces become `%20`, a `+` in the path
+/// becomes `%2B` and a `+` in the query a `%20`.
+pub(crate) fn normalise(parts: &Parts<'_>) -> String {
+    let mut out = format!("{}://{}", parts.scheme, parts.authority);
+    encode(&decode(parts.path, false), PATH_SAFE, &mut out);
+    if let Some(query) = parts.query {
+        out.push('?');
+        for (i, param) in query.split('&').enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            match param.split_once('=') {
+                Some((k, v)) => {
+                    encode(&decode(k, true), QUERY_SAFE, &mut out);
+                    out.push('=');
+                    encode(&decode(v, true), QUERY_SAFE, &mut out);
+                }
+                None => encode(&decode(param, true), QUERY_SAFE, &mut out),
+            }
+        }
+    }
+    if let Some(fragment) = parts.fragment {
+        out.push('#');
+        encode(fragment.as_bytes(), b"!$&'()*,;=:@/?%+#", &mut out);
+    }
+    out
+}
+
+/// Check a URL used verbatim (`skipEncoding`): it must be a valid URI already.
+pub(crate) fn check_verbatim(url: &str) -> Result<(), ConnectorError> {
+    match url
+        .char_indices()
+        .find(|(_, c)| c.is_whitespace() || c.is_control() || !c.is_ascii())
+    {
+        Some((i, _)) => Err(ConnectorError::input(format!(
+            "Illegal character in URL at index {i}: {url}"
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Append encoded query parameters (before any fragment).
+pub(crate) fn append_query(url: &str, params: &[(String, Option<String>)]) -> String {
+    if params.is_empty() {
+        return url.to_string();
+    }
+    let (base, fragment) = match url.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (url, None),
+    };
+    let mut out = base.to_string();
+    let mut first = !base.contains('?');
+    for (name, value) in params {
+        out.push(if first { '?' } else { '&' });
+        first = false;
+        encode_query_component(name, &mut out);
+        if let Some(v) = value {
+            out.push('=');
+            encode_query_component(v, &mut out);
+        }
+    }
+    if let Some(f) = fragment {
+        out.push('#');
+        out.push_str(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn norm(url: &str) -> String {
+        normalise(&parse(url).unwrap())
+    }
+
+    #[test]
+    fn normalisation_matches_camunda_examples() {
+        assert_eq!(norm("http://h/hello, world!"), "http://h/hello,%20world!");
+        assert_eq!(
+            norm("http://h/hello%2C%20world%21"),
+            "http://h/hello,%20world!"
+        );
+        assert_eq!(norm("http://h/über uns"), "http://h/%C3%BCber%20uns");
+        assert_eq!(norm("http://h/hello,%26world!"), "http://h/hello,&world!");
+        assert_eq!(
+            norm("http://h/p?query=hello%3Fworld?"),
+            "http://h/p?query=hello?world?"
+        );
+        assert_eq!(
+            norm("http://h/p?query=hello world%3F"),
+            "http://h/p?query=hello%20world?"
+        );
+        assert_eq!(norm("http://h/a+b?q=a+b"), "http://h/a%2Bb?q=a%20b");
+        assert_eq!(norm("http://h/test%2Ftest"), "http://h/test/test");
+        assert_eq!(
+            norm("http://user:pass@localhost:8080"),
+            "http://user:pass@localhost:8080"
+        );
+        assert_eq!(norm("http://h/p#a b%20c"), "http://h/p#a%20b%20c");
+    }
+
+    #[test]
+    fn invalid_urls_are_named() {
+        let e = parse("http://0000::1").unwrap_err();
+        assert!(e.message.ends_with("a valid hostname."), "{}", e.message);
+        let e = parse("//abc").unwrap_err();
+        assert!(e.message.ends_with("a valid scheme."), "{}", e.message);
+        assert!(parse("http://[::1]:8080/x").is_ok());
+    }
+
+    #[test]
+    fn query_parameters_are_appended_and_encoded() {
+        let params = vec![
+            ("andQuery".to_string(), Some("São Paulo".to_string())),
+            ("$top".to_string(), Some("3".to_string())),
+            ("flag".to_string(), None),
+        ];
+        assert_eq!(
+            append_query("http://h/p?x=1#frag", &params),
+            "http://h/p?x=1&andQuery=S%C3%A3o%20Paulo&$top=3&flag#frag"
+        );
+    }
+}

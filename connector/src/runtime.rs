@@ -1,0 +1,350 @@
+//! The runtime: built once with its secret provider, document store and client options;
+//! compiles templates once (cached) and executes them many times, blocking or async.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use feel::{Context, Engine, Value};
+use serde_json::Value as Json;
+
+use crate::auth::{self, TokenCache};
+use crate::document::{DocumentStore, NoDocumentStore};
+use crate::error::{ConnectorError, TemplateError};
+use crate::inputs::{self, CompiledInput};
+use crate::outcome::{parse_duration, register_functions, Outcome, OutputMapping};
+use crate::secrets::{self, ChainSecretProvider, EnvSecretProvider, Redactor, SecretProvider};
+use crate::template::{Template, HTTP_JSON_TYPE};
+use crate::transport::{ClientOptions, IsahcTransport, Transport, TransportError};
+use crate::{request, response};
+
+struct Inner {
+    engine: Engine,
+    secrets: Arc<dyn SecretProvider>,
+    #[allow(dead_code)]
+    documents: Arc<dyn DocumentStore>,
+    transport: Arc<dyn Transport>,
+    options: ClientOptions,
+    tokens: TokenCache,
+    compiled: Mutex<HashMap<Template, Arc<Compiled>>>,
+}
+
+/// Builds a [`Runtime`].
+pub struct RuntimeBuilder {
+    secrets: Arc<dyn SecretProvider>,
+    documents: Arc<dyn DocumentStore>,
+    options: ClientOptions,
+    transport: Option<Arc<dyn Transport>>,
+    token_cache: TokenCache,
+}
+
+impl RuntimeBuilder {
+    /// The secret provider (default: environment variables with prefix `SECRET_`, or the
+    /// prefix in `CAMUNDA_CONNECTOR_SECRETPROVIDER_ENVIRONMENT_PREFIX`).
+    pub fn secrets(mut self, provider: impl SecretProvider + 'static) -> Self {
+        self.secrets = Arc::new(provider);
+        self
+    }
+
+    /// The document store (default: none).
+    pub fn documents(mut self, store: impl DocumentStore + 'static) -> Self {
+        self.documents = Arc::new(store);
+        self
+    }
+
+    /// HTTP client options (default: [`ClientOptions::default`], blocklist from the environment).
+    pub fn client_options(mut self, options: ClientOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Use another transport instead of isahc.
+    pub fn transport(mut self, transport: impl Transport + 'static) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// The OAuth token cache (default: 10 s skew).
+    pub fn token_cache(mut self, cache: TokenCache) -> Self {
+        self.token_cache = cache;
+        self
+    }
+
+    /// Build the runtime.
+    pub fn build(self) -> Result<Runtime, TransportError> {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(IsahcTransport::new(&self.options)?),
+        };
+        let mut engine = Engine::new();
+        register_functions(&mut engine);
+        Ok(Runtime {
+            inner: Arc::new(Inner {
+                engine,
+                secrets: self.secrets,
+                documents: self.documents,
+                transport,
+                options: self.options,
+                tokens: self.token_cache,
+                compiled: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+}
+
+/// The connector runtime. Cheap to clone; share it.
+///
+/// ```no_run
+/// use connector::{Runtime, Template, MapSecretProvider};
+/// let runtime = Runtime::builder().secrets(MapSecretProvider::new([("TOKEN", "t")])).build().unwrap();
+/// let template = Template::from_json_str(r#"{"inputs": {"method": "GET", "url": "http://127.0.0.1:8080/"}}"#).unwrap();
+/// let task = runtime.compile(&template).unwrap();
+/// let outcome = task.execute(&serde_json::json!({}));
+/// println!("{}", outcome.to_json());
+/// ```
+#[derive(Clone)]
+pub struct Runtime {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+/// A template with every FEEL field compiled.
+#[derive(Debug)]
+struct Compiled {
+    inputs: Vec<CompiledInput>,
+    output: OutputMapping,
+    retries: u32,
+}
+
+/// A compiled template bound to its runtime; execute it as often as needed.
+#[derive(Clone)]
+pub struct CompiledTemplate {
+    runtime: Arc<Inner>,
+    compiled: Arc<Compiled>,
+}
+
+impl std::fmt::Debug for CompiledTemplate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CompiledTemplate")
+            .field("compiled", &self.compiled)
+            .finish()
+    }
+}
+
+fn header_expression(
+    engine: &Engine,
+    template: &Template,
+    key: &str,
+) -> Result<Option<feel::Expression>, TemplateError> {
+    match template.header(key).map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => {
+            let text = text.strip_prefix('=').unwrap_or(text).trim();
+            engine
+                .compile(text)
+                .map(Some)
+                .map_err(|e| TemplateError::field(format!("taskHeaders.{key}"), e))
+        }
+    }
+}
+
+impl Runtime {
+    /// A builder with the default providers.
+    pub fn builder() -> RuntimeBuilder {
+        RuntimeBuilder {
+            secrets: Arc::new(EnvSecretProvider::from_env()),
+            documents: Arc::new(NoDocumentStore),
+            options: ClientOptions::default(),
+            transport: None,
+            token_cache: TokenCache::default(),
+        }
+    }
+
+    /// The FEEL engine (with `bpmnError`, `jobError`, `ignoreError` and `backoff`).
+    pub fn engine(&self) -> &Engine {
+        &self.inner.engine
+    }
+
+    /// Compile a template once: every FEEL input and header. Results are cached per template.
+    pub fn compile(&self, template: &Template) -> Result<CompiledTemplate, TemplateError> {
+        if let Some(hit) = self
+            .inner
+            .compiled
+            .lock()
+            .ok()
+            .and_then(|c| c.get(template).cloned())
+        {
+            return Ok(CompiledTemplate {
+                runtime: self.inner.clone(),
+                compiled: hit,
+            });
+        }
+        if template.job_type != HTTP_JSON_TYPE {
+            return Err(TemplateError::field(
+                "type",
+                format!(
+                    "unsupported job type '{}', expected '{HTTP_JSON_TYPE}'",
+                    template.job_type
+                ),
+            ));
+        }
+        let engine = &self.inner.engine;
+        let retry_backoff = match template.header("retryBackoff").map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(text) => parse_duration(text)
+                .map(Some)
+                .ok_or_else(|| text.to_string()),
+        };
+        let compiled = Arc::new(Compiled {
+            inputs: inputs::compile(engine, &template.inputs)?,
+            output: OutputMapping {
+                result_variable: template
+                    .header("resultVariable")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string),
+                result_expression: header_expression(engine, template, "resultExpression")?,
+                error_expression: header_expression(engine, template, "errorExpression")?,
+                retry_backoff,
+            },
+            retries: template.retries,
+        });
+        if let Ok(mut cache) = self.inner.compiled.lock() {
+            if cache.len() >= 1024 {
+                cache.clear();
+            }
+            cache.insert(template.clone(), compiled.clone());
+        }
+        Ok(CompiledTemplate {
+            runtime: self.inner.clone(),
+            compiled,
+        })
+    }
+}
+
+impl CompiledTemplate {
+    /// Execute with the process variables (a JSON object), blocking the thread.
+    pub fn execute(&self, variables: &Json) -> Outcome {
+        futures_lite::future::block_on(self.execute_async(variables))
+    }
+
+    /// Execute asynchronously.
+    pub async fn execute_async(&self, variables: &Json) -> Outcome {
+        self.execute_job_async(variables, self.compiled.retries)
+            .await
+    }
+
+    /// Execute a job that has `job_retries` retries left (the template's `retries` on a first
+    /// attempt), blocking.
+    pub fn execute_job(&self, variables: &Json, job_retries: u32) -> Outcome {
+        futures_lite::future::block_on(self.execute_job_async(variables, job_retries))
+    }
+
+    /// Execute a job that has `job_retries` retries left, asynchronously.
+    pub async fn execute_job_async(&self, variables: &Json, job_retries: u32) -> Outcome {
+        let mut redactor = Redactor::default();
+        let result = self.run(variables, &mut redactor).await;
+        self.compiled
+            .output
+            .finish(result, job_retries, &redactor)
+            .redact(&redactor)
+    }
+
+    async fn run(&self, variables: &Json, redactor: &mut Redactor) -> Result<Json, ConnectorError> {
+        let rt = &self.runtime;
+        let vars = match variables {
+            Json::Null => Context::new(),
+            other => Context::from_json(other).ok_or_else(|| {
+                ConnectorError::input("The process variables must be a JSON object")
+            })?,
+        };
+        let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
+        let json = Value::context(locals).to_json();
+        let json = secrets::substitute_json(&json, rt.secrets.as_ref(), redactor)?;
+        let input = request::parse(&json)?;
+        request::check_url(&input.url, &rt.options)?;
+        let auth = auth::resolve(
+            &input.authentication,
+            rt.transport.as_ref(),
+            &rt.tokens,
+            &rt.options,
+        )
+        .await?;
+        let wire = input.build(&auth, &rt.options)?;
+        let resp = rt
+            .transport
+            .send(wire)
+            .await
+            .map_err(|e| auth::transport_error(&e))?;
+        if resp.status >= 400 {
+            return Err(response::http_error(&resp));
+        }
+        Ok(response::result_json(&resp))
+    }
+}
+
+fn default_runtime() -> Result<&'static Runtime, String> {
+    static RUNTIME: OnceLock<Result<Runtime, String>> = OnceLock::new();
+    RUNTIME
+        .get_or_init(|| Runtime::builder().build().map_err(|e| e.to_string()))
+        .as_ref()
+        .map_err(Clone::clone)
+}
+
+/// Compile (cached) and execute a template with the default providers: secrets from the
+/// environment (`SECRET_` prefix), the isahc client, the blocklist from the environment.
+pub fn evaluate_and_execute(template: &Template, variables: &Json) -> Outcome {
+    let failed = |message: String| Outcome::Failed {
+        message,
+        retries: 0,
+        retry_backoff: None,
+        variables: serde_json::Map::new(),
+    };
+    let runtime = match default_runtime() {
+        Ok(r) => r,
+        Err(e) => return failed(e),
+    };
+    match runtime.compile(template) {
+        Ok(task) => task.execute(variables),
+        Err(e) => failed(e.message),
+    }
+}
+
+/// A secret chain of a JSON file over the environment provider (what the CLI uses).
+pub fn file_then_env_secrets(
+    file: Option<crate::secrets::JsonFileSecretProvider>,
+) -> ChainSecretProvider {
+    let chain = ChainSecretProvider::new();
+    let chain = match file {
+        Some(f) => chain.with(f),
+        None => chain,
+    };
+    chain.with(EnvSecretProvider::from_env())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>(_: &T) {}
+    fn assert_send<T: Send>(_: &T) {}
+
+    #[test]
+    fn runtime_templates_and_futures_can_cross_threads() {
+        let runtime = Runtime::builder().build().unwrap();
+        let template = Template::from_json_str(
+            r#"{"inputs": {"method": "GET", "url": "http://127.0.0.1:9/"}}"#,
+        )
+        .unwrap();
+        let task = runtime.compile(&template).unwrap();
+        assert_send_sync(&runtime);
+        assert_send_sync(&task);
+        let vars = serde_json::json!({});
+        let future = task.execute_async(&vars);
+        assert_send(&future);
+    }
+}

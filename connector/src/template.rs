@@ -1,0 +1,207 @@
+//! Connector templates: the job type, the input mappings, the task headers and the retries of
+//! one service task, loaded from JSON or from a BPMN 2.0 file exported by Camunda Modeler.
+
+use serde_json::Value as Json;
+
+use crate::error::TemplateError;
+
+/// The job type of the REST connector.
+pub const HTTP_JSON_TYPE: &str = "io.camunda:http-json:1";
+
+const ZEEBE_NS: &str = "http://camunda.org/schema/zeebe/1.0";
+
+/// One input mapping: `source` (FEEL when it starts with `=`, else a literal string) written
+/// to `target` (a dotted path such as `authentication.type`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Input {
+    /// The source: `=<FEEL>` or a literal string.
+    pub source: String,
+    /// The target variable, dotted for nested contexts.
+    pub target: String,
+}
+
+/// A service task bound to a connector.
+///
+/// ```
+/// let t = connector::Template::from_json_str(r#"{"type": "io.camunda:http-json:1",
+///     "inputs": {"method": "GET", "url": "http://127.0.0.1:1/x"}}"#).unwrap();
+/// assert_eq!(t.inputs.len(), 2);
+/// assert_eq!(t.retries, 3);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Template {
+    /// The job type (`io.camunda:http-json:1`).
+    pub job_type: String,
+    /// Input mappings, evaluated in order.
+    pub inputs: Vec<Input>,
+    /// Task headers (`resultVariable`, `resultExpression`, `errorExpression`, `retryBackoff`, …).
+    pub task_headers: Vec<(String, String)>,
+    /// The job's retries (the task definition's `retries`, default 3).
+    pub retries: u32,
+}
+
+impl Template {
+    /// The value of a task header, if present.
+    pub fn header(&self, key: &str) -> Option<&str> {
+        self.task_headers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// Parse a template from JSON text.
+    pub fn from_json_str(text: &str) -> Result<Template, TemplateError> {
+        let json: Json = serde_json::from_str(text)
+            .map_err(|e| TemplateError::new(format!("the template is not valid JSON: {e}")))?;
+        Template::from_json(&json)
+    }
+
+    /// Parse a template from a JSON value:
+    /// `{type, inputs: [{source, target}] | {target: source}, taskHeaders: {..}, retries}`.
+    pub fn from_json(json: &Json) -> Result<Template, TemplateError> {
+        let obj = json
+            .as_object()
+            .ok_or_else(|| TemplateError::new("the template must be a JSON object"))?;
+        let job_type = match obj.get("type") {
+            None | Some(Json::Null) => HTTP_JSON_TYPE.to_string(),
+            Some(Json::String(s)) => s.clone(),
+            Some(_) => return Err(TemplateError::field("type", "must be a string")),
+        };
+        let inputs = match obj.get("inputs") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| parse_input(i, item))
+                .collect::<Result<_, _>>()?,
+            Some(Json::Object(map)) => map
+                .iter()
+                .map(|(target, source)| {
+                    Ok(Input {
+                        target: target.clone(),
+                        source: scalar_text(source).ok_or_else(|| {
+                            TemplateError::field(
+                                format!("inputs.{target}"),
+                                "the source must be a string",
+                            )
+                        })?,
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => {
+                return Err(TemplateError::field(
+                    "inputs",
+                    "must be a list of {source, target} or an object {target: source}",
+                ))
+            }
+        };
+        let task_headers = match obj.get("taskHeaders") {
+            None | Some(Json::Null) => Vec::new(),
+            Some(Json::Object(map)) => map
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| {
+                    scalar_text(v).map(|v| (k.clone(), v)).ok_or_else(|| {
+                        TemplateError::field(format!("taskHeaders.{k}"), "must be a string")
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            Some(_) => return Err(TemplateError::field("taskHeaders", "must be an object")),
+        };
+        let retries = match obj.get("retries") {
+            None | Some(Json::Null) => 3,
+            Some(v) => parse_retries(&scalar_text(v).unwrap_or_default())?,
+        };
+        Ok(Template {
+            job_type,
+            inputs,
+            task_headers,
+            retries,
+        })
+    }
+
+    /// Load the service task with id `task_id` from a BPMN 2.0 document (`zeebe:taskDefinition`,
+    /// `zeebe:ioMapping`, `zeebe:taskHeaders`).
+    pub fn from_bpmn(xml: &str, task_id: &str) -> Result<Template, TemplateError> {
+        let doc = roxmltree::Document::parse(xml)
+            .map_err(|e| TemplateError::new(format!("the BPMN file is not valid XML: {e}")))?;
+        let task = doc
+            .descendants()
+            .find(|n| n.is_element() && n.attribute("id") == Some(task_id))
+            .ok_or_else(|| TemplateError::new(format!("no element with id '{task_id}'")))?;
+        let mut template = Template {
+            job_type: String::new(),
+            inputs: Vec::new(),
+            task_headers: Vec::new(),
+            retries: 3,
+        };
+        let mut has_definition = false;
+        for node in task.descendants().filter(|n| n.is_element()) {
+            if node.tag_name().namespace() != Some(ZEEBE_NS) {
+                continue;
+            }
+            match node.tag_name().name() {
+                "taskDefinition" => {
+                    has_definition = true;
+                    template.job_type = node.attribute("type").unwrap_or_default().to_string();
+                    if let Some(r) = node.attribute("retries") {
+                        template.retries = parse_retries(r)?;
+                    }
+                }
+                "input" => template.inputs.push(Input {
+                    source: node.attribute("source").unwrap_or_default().to_string(),
+                    target: node.attribute("target").unwrap_or_default().to_string(),
+                }),
+                "header" => {
+                    if let (Some(k), Some(v)) = (node.attribute("key"), node.attribute("value")) {
+                        template.task_headers.push((k.to_string(), v.to_string()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        if !has_definition {
+            return Err(TemplateError::new(format!(
+                "element '{task_id}' has no zeebe:taskDefinition"
+            )));
+        }
+        Ok(template)
+    }
+}
+
+fn parse_input(index: usize, item: &Json) -> Result<Input, TemplateError> {
+    let field = |name: &str| {
+        item.get(name)
+            .and_then(scalar_text)
+            .ok_or_else(|| TemplateError::field(format!("inputs[{index}].{name}"), "is missing"))
+    };
+    Ok(Input {
+        source: field("source")?,
+        target: field("target")?,
+    })
+}
+
+/// Text of a JSON scalar (strings as they are, numbers and booleans as JSON text).
+fn scalar_text(v: &Json) -> Option<String> {
+    match v {
+        Json::String(s) => Some(s.clone()),
+        Json::Number(n) => Some(n.to_string()),
+        Json::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn parse_retries(text: &str) -> Result<u32, TemplateError> {
+    let trimmed = text.trim();
+    trimmed
+        .strip_prefix('=')
+        .unwrap_or(trimmed)
+        .trim()
+        .parse::<u32>()
+        .map_err(|_| {
+            TemplateError::field(
+                "retries",
+                format!("must be a non-negative integer, got '{text}'"),
+            )
+        })
+}

@@ -1,0 +1,245 @@
+//! The HTTP transport: a small trait speaking our own request and response types, and its
+//! isahc implementation. Client options reserve room for proxies and TLS trust (not yet
+//! implemented).
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_lite::AsyncReadExt;
+use isahc::config::{Configurable, RedirectPolicy};
+
+/// An HTTP request ready for the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireRequest {
+    /// `GET`, `POST`, …
+    pub method: String,
+    /// The final URL (normalised, query parameters appended).
+    pub url: String,
+    /// Headers in the order they are sent; names may repeat.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes (empty for GET and DELETE).
+    pub body: Vec<u8>,
+    /// Whether this method carries a body (POST, PUT, PATCH), even an empty one.
+    pub has_body: bool,
+    /// TCP connect timeout; `None` is infinite.
+    pub connect_timeout: Option<Duration>,
+    /// Inactivity timeout while waiting for and reading the response; `None` is infinite.
+    pub read_timeout: Option<Duration>,
+    /// Follow 3xx redirects.
+    pub follow_redirects: bool,
+}
+
+/// An HTTP response as received.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WireResponse {
+    /// Status code.
+    pub status: u16,
+    /// Reason phrase (the standard phrase for the status; `None` for unknown codes).
+    pub reason: Option<String>,
+    /// Headers in the order received; names may repeat.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+/// Why a request could not be completed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransportErrorKind {
+    /// No response within the read (or connect) timeout.
+    Timeout,
+    /// Connection refused, DNS failure, reset, other I/O.
+    Io,
+    /// The server broke the HTTP protocol.
+    Protocol,
+    /// The request itself is invalid (bad URL, header).
+    InvalidRequest,
+}
+
+/// A transport failure.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct TransportError {
+    /// What kind of failure.
+    pub kind: TransportErrorKind,
+    /// Details from the client library.
+    pub message: String,
+}
+
+/// A boxed future returned by [`Transport::send`].
+pub type SendFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<WireResponse, TransportError>> + Send + 'a>>;
+
+/// Sends requests. Statuses ≥ 400 are ordinary responses, not errors.
+pub trait Transport: Send + Sync {
+    /// Send one request.
+    fn send(&self, request: WireRequest) -> SendFuture<'_>;
+}
+
+/// Proxy settings (placeholder: proxies are a separate issue; only `None` exists for now).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ProxyOptions {
+    /// Connect directly.
+    #[default]
+    None,
+}
+
+/// TLS trust settings (placeholder: custom CAs and client certificates are a separate issue).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TlsOptions {
+    /// The system's default trust store.
+    #[default]
+    SystemDefault,
+}
+
+/// Options of the HTTP client.
+#[derive(Clone, Debug)]
+pub struct ClientOptions {
+    /// The `User-Agent` sent when the request sets none.
+    pub user_agent: String,
+    /// URL blocklist (`CAMUNDA_CONNECTOR_HTTP_BLOCK_*`).
+    pub blocklist: crate::request::Blocklist,
+    /// Proxy settings.
+    pub proxy: ProxyOptions,
+    /// TLS settings.
+    pub tls: TlsOptions,
+}
+
+impl Default for ClientOptions {
+    /// Options from the environment: the blocklist is read from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`.
+    fn default() -> Self {
+        ClientOptions {
+            user_agent: format!("camunda-connector-rs/{}", env!("CARGO_PKG_VERSION")),
+            blocklist: crate::request::Blocklist::from_env(),
+            proxy: ProxyOptions::None,
+            tls: TlsOptions::SystemDefault,
+        }
+    }
+}
+
+/// The isahc (libcurl) transport.
+#[derive(Clone, Debug)]
+pub struct IsahcTransport {
+    client: isahc::HttpClient,
+}
+
+impl IsahcTransport {
+    /// A client for the given options.
+    pub fn new(_options: &ClientOptions) -> Result<Self, TransportError> {
+        let client = isahc::HttpClient::builder()
+            .title_case_headers(true)
+            .build()
+            .map_err(|e| map_error(&e))?;
+        Ok(IsahcTransport { client })
+    }
+}
+
+/// A very long timeout standing for "infinite" (curl reads 0 as its own default).
+const FOREVER: Duration = Duration::from_secs(365 * 24 * 3600);
+
+impl Transport for IsahcTransport {
+    fn send(&self, request: WireRequest) -> SendFuture<'_> {
+        Box::pin(async move {
+            let mut builder = isahc::Request::builder()
+                .method(request.method.as_str())
+                .uri(request.url.as_str())
+                .connect_timeout(request.connect_timeout.unwrap_or(FOREVER))
+                .redirect_policy(if request.follow_redirects {
+                    RedirectPolicy::Limit(50)
+                } else {
+                    RedirectPolicy::None
+                });
+            if let Some(read) = request.read_timeout {
+                builder = builder.low_speed_timeout(1, read);
+            }
+            for (name, value) in &request.headers {
+                builder = builder.header(name.as_str(), value.as_str());
+            }
+            // An empty POST/PUT/PATCH goes out as "no body" plus `Content-Length: 0`, so that
+            // curl does not add a form Content-Type of its own.
+            let body = if request.body.is_empty() {
+                let has_length = request
+                    .headers
+                    .iter()
+                    .any(|(k, _)| k.eq_ignore_ascii_case("content-length"));
+                if request.has_body && !has_length {
+                    builder = builder.header("Content-Length", "0");
+                }
+                isahc::AsyncBody::empty()
+            } else {
+                isahc::AsyncBody::from(request.body)
+            };
+            let req = builder.body(body).map_err(|e| TransportError {
+                kind: TransportErrorKind::InvalidRequest,
+                message: e.to_string(),
+            })?;
+            let mut response = self
+                .client
+                .send_async(req)
+                .await
+                .map_err(|e| map_error(&e))?;
+            let mut bytes = Vec::new();
+            response
+                .body_mut()
+                .read_to_end(&mut bytes)
+                .await
+                .map_err(|e| TransportError {
+                    kind: if e.kind() == std::io::ErrorKind::TimedOut {
+                        TransportErrorKind::Timeout
+                    } else {
+                        TransportErrorKind::Io
+                    },
+                    message: e.to_string(),
+                })?;
+            let status = response.status();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    (
+                        title_case(name.as_str()),
+                        String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                    )
+                })
+                .collect();
+            Ok(WireResponse {
+                status: status.as_u16(),
+                reason: status.canonical_reason().map(str::to_string),
+                headers,
+                body: bytes,
+            })
+        })
+    }
+}
+
+fn map_error(e: &isahc::Error) -> TransportError {
+    use isahc::error::ErrorKind as K;
+    let kind = match e.kind() {
+        K::Timeout => TransportErrorKind::Timeout,
+        K::ProtocolViolation | K::InvalidContentEncoding => TransportErrorKind::Protocol,
+        K::InvalidRequest => TransportErrorKind::InvalidRequest,
+        _ => TransportErrorKind::Io,
+    };
+    TransportError {
+        kind,
+        message: e.to_string(),
+    }
+}
+
+/// `content-type` → `Content-Type`: the spelling most servers use (the HTTP library
+/// lower-cases names, so the server's own spelling is not available).
+pub fn title_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = true;
+    for c in name.chars() {
+        if upper {
+            out.extend(c.to_uppercase());
+        } else {
+            out.push(c);
+        }
+        upper = c == '-';
+    }
+    out
+}
