@@ -15,7 +15,7 @@ test:
 
 # Run the snapshot tests and accept every new or changed snapshot.
 snap:
-    INSTA_UPDATE=always cargo test -p conformance --test feel
+    INSTA_UPDATE=always cargo test -p conformance --test feel --test connector
 
 # Run the DMN TCK and print its report (pass rate and failing cases).
 tck:
