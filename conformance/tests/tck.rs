@@ -3,7 +3,8 @@
 //! below [`PASS_RATE_FLOOR`]. Without the corpus it skips, unless `CI=true`.
 //!
 //! See the full report with `cargo test -p conformance --test tck -- --nocapture`; it is
-//! also written to `<target>/tmp/tck-report.txt`.
+//! also written to `<target>/tmp/tck-report.txt`. `TCK_FILTER=<text>` keeps only the cases
+//! whose id contains the text (for debugging; the floor is then not checked).
 
 #![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)] // test code
 
@@ -41,6 +42,14 @@ fn tck_corpus() {
         .expect("spawn the TCK thread")
         .join()
         .expect("the TCK thread finished");
+    let filter = std::env::var("TCK_FILTER").ok().filter(|f| !f.is_empty());
+    let results: Vec<_> = match &filter {
+        Some(f) => results
+            .into_iter()
+            .filter(|r| r.id.contains(f.as_str()))
+            .collect(),
+        None => results,
+    };
 
     let summary = summary(&results);
     let report = format!("{summary}\n{}", failures(&results));
@@ -57,11 +66,17 @@ fn tck_corpus() {
         report_file.display()
     );
 
+    if filter.is_some() {
+        return;
+    }
     let counted = Tally::of(results.iter().filter(|r| r.counted()));
-    assert_eq!(
-        counted.total, 3204,
-        "compliance levels 2 and 3 should hold 3,204 cases"
-    );
+    // The shared corpus has a known size; another one (TCK_DIR) has its own.
+    if std::env::var_os("TCK_DIR").is_none() {
+        assert_eq!(
+            counted.total, 3204,
+            "compliance levels 2 and 3 should hold 3,204 cases"
+        );
+    }
     assert!(
         counted.percent() >= PASS_RATE_FLOOR,
         "TCK pass rate {:.2}% is below the floor {PASS_RATE_FLOOR}%",
