@@ -61,7 +61,9 @@ fn variables(context: Option<&Path>, vars: &[String]) -> Result<Context, String>
             .split_once('=')
             .ok_or_else(|| format!("--var '{var}' is not NAME=JSON"))?;
         let json: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| format!("--var {name}: value is not valid JSON ({e})"))?;
+            .map_err(|e| {
+                format!("--var {name}: value is not valid JSON ({e}); strings need quotes: {name}='\"text\"'")
+            })?;
         ctx.insert(name, Value::from_json(&json));
     }
     Ok(ctx)
