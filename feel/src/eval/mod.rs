@@ -99,6 +99,7 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                 eval(node, scope, st)
             };
             match &v {
+                Value::Null if !input.is_null() => Value::Null,
                 Value::Bool(_) if uses_input => v,
                 Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
                 Value::List(items) => {
@@ -381,6 +382,14 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             let s = eval(start, scope, st);
             let e = eval(end, scope, st);
             st.span = n.span;
+            if s.is_null() || e.is_null() {
+                // `null` is not an unbounded end: only `< x`, `>= x`, … have one
+                st.warn(
+                    WarningKind::InvalidType,
+                    format!("invalid range: '{s}' .. '{e}'"),
+                );
+                return Value::Null;
+            }
             make_range(s, *start_included, e, *end_included, st)
         }
         Expr::UnaryCmp(op, e) => {
