@@ -74,13 +74,16 @@ impl NameMatcher {
         for name in names.filter(|n| is_multi(n) && n.len() < 200) {
             if let Some(p) = pattern(name) {
                 let list = by_first.entry(p.parts[0].clone()).or_default();
-                if !list.iter().any(|q| q.parts == p.parts && q.spaced == p.spaced) {
+                if !list
+                    .iter()
+                    .any(|q| q.parts == p.parts && q.spaced == p.spaced)
+                {
                     list.push(p);
                 }
             }
         }
         for list in by_first.values_mut() {
-            list.sort_by(|a, b| b.parts.len().cmp(&a.parts.len()));
+            list.sort_by_key(|p| std::cmp::Reverse(p.parts.len()));
         }
         NameMatcher { by_first }
     }
@@ -98,9 +101,17 @@ impl NameMatcher {
             if let Some(cands) = self.by_first.get(&text[s..e]) {
                 for p in cands {
                     let n = p.parts.len();
-                    let Some(window) = toks.get(i..i + n) else { continue };
-                    let same = window.iter().zip(&p.parts).all(|(&(a, b), part)| &text[a..b] == part)
-                        && window.windows(2).zip(&p.spaced).all(|(w, sp)| (w[1].0 > w[0].1) == *sp);
+                    let Some(window) = toks.get(i..i + n) else {
+                        continue;
+                    };
+                    let same = window
+                        .iter()
+                        .zip(&p.parts)
+                        .all(|(&(a, b), part)| &text[a..b] == part)
+                        && window
+                            .windows(2)
+                            .zip(&p.spaced)
+                            .all(|(w, sp)| (w[1].0 > w[0].1) == *sp);
                     if same {
                         out.push((s, window[n - 1].1));
                         matched = n;
