@@ -1,13 +1,19 @@
 //! The HTTP transport: a small trait speaking our own request and response types, and its
-//! isahc implementation. Client options reserve room for proxies and TLS trust (not yet
-//! implemented).
+//! isahc implementation with proxies (chosen per request), runtime and per-task TLS trust, and
+//! client certificates.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use futures_lite::AsyncReadExt;
-use isahc::config::{Configurable, RedirectPolicy};
+use isahc::auth::{Authentication, Credentials};
+use isahc::config::{CaCertificate, ClientCertificate, Configurable, PrivateKey, RedirectPolicy};
+
+pub use crate::proxy::{ProxyOptions, ProxyServer};
+pub use crate::tls::ClientTls;
 
 /// An HTTP request ready for the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +34,10 @@ pub struct WireRequest {
     pub read_timeout: Option<Duration>,
     /// Follow 3xx redirects.
     pub follow_redirects: bool,
+    /// The proxy to go through, or `None` to connect directly.
+    pub proxy: Option<ProxyServer>,
+    /// Per-request TLS trust and client certificate.
+    pub tls: ClientTls,
 }
 
 /// An HTTP response as received.
@@ -54,6 +64,12 @@ pub enum TransportErrorKind {
     Protocol,
     /// The request itself is invalid (bad URL, header).
     InvalidRequest,
+    /// The TLS handshake failed (e.g. the server certificate is not trusted).
+    Tls,
+    /// The client certificate or key could not be used.
+    ClientCertificate,
+    /// The proxy refused the CONNECT tunnel with `407 Proxy Authentication Required`.
+    ProxyAuthentication,
 }
 
 /// A transport failure.
@@ -76,22 +92,26 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: WireRequest) -> SendFuture<'_>;
 }
 
-/// Proxy settings (placeholder: proxies are a separate issue; only `None` exists for now).
+/// Runtime-wide TLS settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProxyOptions {
-    /// Connect directly.
-    #[default]
-    None,
+pub struct TlsOptions {
+    /// A PEM CA bundle file trusted instead of the system's default store (a task's
+    /// `clientTls.trustedCertificate` replaces it for that task).
+    pub ca_bundle: Option<PathBuf>,
 }
 
-/// TLS trust settings (placeholder: custom CAs and client certificates are a separate issue).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TlsOptions {
+impl TlsOptions {
     /// The system's default trust store.
-    #[default]
-    SystemDefault,
+    pub fn system_default() -> Self {
+        TlsOptions::default()
+    }
+
+    /// Trust the CA certificates in a PEM bundle file.
+    pub fn ca_bundle(path: impl Into<PathBuf>) -> Self {
+        TlsOptions {
+            ca_bundle: Some(path.into()),
+        }
+    }
 }
 
 /// Options of the HTTP client.
@@ -101,20 +121,25 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// URL blocklist (`CAMUNDA_CONNECTOR_HTTP_BLOCK_*`).
     pub blocklist: crate::request::Blocklist,
-    /// Proxy settings.
+    /// Proxy settings of the runtime (the JVM `http(s).proxyHost` … properties' counterpart).
     pub proxy: ProxyOptions,
+    /// Proxy settings from `CONNECTOR_HTTP(S)_PROXY_*`; for a target's scheme they win over
+    /// [`ClientOptions::proxy`].
+    pub proxy_env: ProxyOptions,
     /// TLS settings.
     pub tls: TlsOptions,
 }
 
 impl Default for ClientOptions {
-    /// Options from the environment: the blocklist is read from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`.
+    /// Options from the environment: the blocklist from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`, the
+    /// proxies from `CONNECTOR_HTTP(S)_PROXY_*`; no runtime proxy, the system's trust store.
     fn default() -> Self {
         ClientOptions {
             user_agent: format!("camunda-connector-rs/{}", env!("CARGO_PKG_VERSION")),
             blocklist: crate::request::Blocklist::from_env(),
-            proxy: ProxyOptions::None,
-            tls: TlsOptions::SystemDefault,
+            proxy: ProxyOptions::none(),
+            proxy_env: ProxyOptions::from_env(),
+            tls: TlsOptions::system_default(),
         }
     }
 }
@@ -126,12 +151,15 @@ pub struct IsahcTransport {
 }
 
 impl IsahcTransport {
-    /// A client for the given options.
-    pub fn new(_options: &ClientOptions) -> Result<Self, TransportError> {
-        let client = isahc::HttpClient::builder()
+    /// A client for the given options (the runtime CA bundle; proxies are chosen per request).
+    pub fn new(options: &ClientOptions) -> Result<Self, TransportError> {
+        let mut builder = isahc::HttpClient::builder()
             .title_case_headers(true)
-            .build()
-            .map_err(|e| map_error(&e))?;
+            .proxy(None);
+        if let Some(path) = &options.tls.ca_bundle {
+            builder = builder.ssl_ca_certificate(CaCertificate::file(path));
+        }
+        let client = builder.build().map_err(|e| map_error(&e, false))?;
         Ok(IsahcTransport { client })
     }
 }
@@ -157,6 +185,41 @@ impl Transport for IsahcTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
+            let https = request.url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+            match &request.proxy {
+                None => builder = builder.proxy(None),
+                Some(proxy) => {
+                    let uri = proxy.uri().parse::<isahc::http::Uri>().map_err(|e| TransportError {
+                        kind: TransportErrorKind::InvalidRequest,
+                        message: format!("invalid proxy '{}': {e}", proxy.uri()),
+                    })?;
+                    builder = builder.proxy(uri);
+                    if let Some((user, password)) = &proxy.credentials {
+                        builder = builder
+                            .proxy_authentication(Authentication::basic())
+                            .proxy_credentials(Credentials::new(user.as_str(), password.as_str()));
+                    }
+                }
+            }
+            // A task's trusted PEM goes to a file held until the response is read.
+            let _trusted = match &request.tls.trusted_certificate {
+                Some(pem) => {
+                    let file = crate::tls::TempPem::write(pem).map_err(|e| TransportError {
+                        kind: TransportErrorKind::Io,
+                        message: format!("cannot write the trusted certificate: {e}"),
+                    })?;
+                    builder = builder.ssl_ca_certificate(CaCertificate::file(file.path()));
+                    Some(file)
+                }
+                None => None,
+            };
+            if let (Some(cert), Some(key)) =
+                (&request.tls.client_certificate, &request.tls.client_private_key)
+            {
+                let key = PrivateKey::pem(key.as_bytes().to_vec(), request.tls.private_key_password.clone());
+                builder = builder
+                    .ssl_client_certificate(ClientCertificate::pem(cert.as_bytes().to_vec(), key));
+            }
             // An empty POST/PUT/PATCH goes out as "no body" plus `Content-Length: 0`, so that
             // curl does not add a form Content-Type of its own.
             let body = if request.body.is_empty() {
@@ -179,7 +242,7 @@ impl Transport for IsahcTransport {
                 .client
                 .send_async(req)
                 .await
-                .map_err(|e| map_error(&e))?;
+                .map_err(|e| map_error(&e, https))?;
             let mut bytes = Vec::new();
             response
                 .body_mut()
@@ -214,12 +277,25 @@ impl Transport for IsahcTransport {
     }
 }
 
-fn map_error(e: &isahc::Error) -> TransportError {
+fn map_error(e: &isahc::Error, https: bool) -> TransportError {
     use isahc::error::ErrorKind as K;
+    let text = e.to_string();
     let kind = match e.kind() {
+        _ if text.contains("CONNECT tunnel failed, response 407") => {
+            TransportErrorKind::ProxyAuthentication
+        }
         K::Timeout => TransportErrorKind::Timeout,
         K::ProtocolViolation | K::InvalidContentEncoding => TransportErrorKind::Protocol,
         K::InvalidRequest => TransportErrorKind::InvalidRequest,
+        K::BadClientCertificate => TransportErrorKind::ClientCertificate,
+        K::BadServerCertificate | K::TlsEngine => TransportErrorKind::Tls,
+        // Handshake failures after the certificate check (e.g. the server wants a client
+        // certificate) come back as connect or read errors naming SSL/TLS.
+        K::ConnectionFailed | K::Io
+            if https && (text.contains("SSL") || text.contains("TLS") || text.contains("alert")) =>
+        {
+            TransportErrorKind::Tls
+        }
         _ => TransportErrorKind::Io,
     };
     TransportError {
