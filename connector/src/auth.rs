@@ -232,9 +232,13 @@ pub(crate) fn transport_error(e: &TransportError) -> ConnectorError {
             ),
         ),
         K::ClientCertificate => ConnectorError::input(format!("{BAD_MATERIAL}: {}", e.message)),
-        K::ProxyAuthentication => {
-            ConnectorError::technical("407", "Proxy Authentication Required")
-        }
+        K::ProxyTunnel(status) => ConnectorError::technical(
+            status.to_string(),
+            isahc::http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("[no reason]"),
+        ),
     }
 }
 

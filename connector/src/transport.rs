@@ -68,8 +68,9 @@ pub enum TransportErrorKind {
     Tls,
     /// The client certificate or key could not be used.
     ClientCertificate,
-    /// The proxy refused the CONNECT tunnel with `407 Proxy Authentication Required`.
-    ProxyAuthentication,
+    /// The proxy refused the CONNECT tunnel with this status (`407` or `401` for a missing or
+    /// wrong login).
+    ProxyTunnel(u16),
 }
 
 /// A transport failure.
@@ -238,11 +239,22 @@ impl Transport for IsahcTransport {
                 kind: TransportErrorKind::InvalidRequest,
                 message: e.to_string(),
             })?;
-            let mut response = self
-                .client
-                .send_async(req)
-                .await
-                .map_err(|e| map_error(&e, https))?;
+            let mut response = match self.client.send_async(req).await {
+                Ok(r) => r,
+                Err(e) => {
+                    let mut error = map_error(&e, https);
+                    if let (true, Some(proxy), TransportErrorKind::Io) =
+                        (https, &request.proxy, error.kind)
+                    {
+                        // libcurl's "CONNECT tunnel failed, response 407" does not reach us
+                        // through isahc: ask the proxy once more to learn its answer.
+                        if let Some(status) = probe_connect(proxy, &request.url) {
+                            error.kind = TransportErrorKind::ProxyTunnel(status);
+                        }
+                    }
+                    return Err(error);
+                }
+            };
             let mut bytes = Vec::new();
             response
                 .body_mut()
@@ -277,12 +289,49 @@ impl Transport for IsahcTransport {
     }
 }
 
+/// Send `CONNECT host:port` to a plain-HTTP proxy (with its Basic login) and return the
+/// status if the proxy refuses the tunnel.
+fn probe_connect(proxy: &ProxyServer, url: &str) -> Option<u16> {
+    use base64::Engine as _;
+    use std::io::{BufRead, BufReader, Write};
+    if proxy.scheme != "http" {
+        return None;
+    }
+    let parts = crate::request::url::parse(url).ok()?;
+    let (host, port) = crate::request::url::host_and_port(parts.authority)?;
+    let host = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let target = format!("{host}:{}", port.unwrap_or(443));
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(&(proxy.host.as_str(), proxy.port))
+        .ok()?
+        .next()?;
+    let timeout = Duration::from_secs(5);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some((user, password)) = &proxy.credentials {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        head.push_str(&format!("Proxy-Authorization: Basic {token}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line).ok()?;
+    let status: u16 = line.split_whitespace().nth(1)?.parse().ok()?;
+    (status >= 300).then_some(status)
+}
+
+/// The status of a refused CONNECT in libcurl's message ("CONNECT tunnel failed, response 407").
+fn connect_status(message: &str) -> Option<u16> {
+    let (_, rest) = message.split_once("CONNECT tunnel failed, response ")?;
+    rest.get(..3)?.parse().ok()
+}
+
 fn map_error(e: &isahc::Error, https: bool) -> TransportError {
     use isahc::error::ErrorKind as K;
     let text = e.to_string();
     let kind = match e.kind() {
-        _ if text.contains("CONNECT tunnel failed, response 407") => {
-            TransportErrorKind::ProxyAuthentication
+        _ if connect_status(&text).is_some() => {
+            TransportErrorKind::ProxyTunnel(connect_status(&text).unwrap_or(502))
         }
         K::Timeout => TransportErrorKind::Timeout,
         K::ProtocolViolation | K::InvalidContentEncoding => TransportErrorKind::Protocol,

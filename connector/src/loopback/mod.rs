@@ -3,6 +3,7 @@
 //! One request per connection; not meant for production traffic. With the `loopback-tls`
 //! feature (default), [`tls`] serves HTTPS with generated certificates.
 
+pub mod tinyproxy;
 #[cfg(feature = "loopback-tls")]
 pub mod tls;
 

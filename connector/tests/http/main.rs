@@ -8,4 +8,5 @@ mod body;
 mod cli;
 mod common;
 mod output;
+mod proxy;
 mod request;
