@@ -243,6 +243,15 @@ impl Transport for IsahcTransport {
                 Ok(r) => r,
                 Err(e) => {
                     let mut error = map_error(&e, https);
+                    if request.tls.client_certificate.is_some()
+                        && e.kind() == isahc::error::ErrorKind::Unknown
+                        && e.remote_addr().is_none()
+                    {
+                        // libcurl rejects an unreadable key (or wrong password) before
+                        // connecting, as a "bad argument".
+                        error.kind = TransportErrorKind::ClientCertificate;
+                        error.message = "the client certificate or private key cannot be loaded (wrong privateKeyPassword?)".into();
+                    }
                     if let (true, Some(proxy), TransportErrorKind::Io) =
                         (https, &request.proxy, error.kind)
                     {

@@ -10,3 +10,4 @@ mod common;
 mod output;
 mod proxy;
 mod request;
+mod tls;

@@ -313,3 +313,30 @@ fn the_cli_reads_the_proxy_from_the_process_environment() {
     assert_eq!(bad["variables"]["error"]["code"], "401");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// `CONNECTOR_HTTP_PROXY_SCHEME=https` makes libcurl speak TLS to the proxy. isahc exposes no
+/// way to set the proxy's trust store (`CURLOPT_PROXY_CAINFO`) and the static libcurl has no
+/// default bundle for proxies, so the proxy's certificate cannot be verified: the request fails
+/// with a clear TLS error and never reaches the origin (documented in COMPATIBILITY.md).
+#[test]
+fn https_proxy_scheme_speaks_tls_to_the_proxy() {
+    let Some(open) = tinyproxy(None) else { return };
+    let certs = TestCertificates::generate().unwrap();
+    let front = connector::loopback::tls::TlsForwarder::start(&certs, open.addr()).unwrap();
+    let d = site();
+    let url = format!("http://127.0.0.1:{}/over-tls", d.port());
+    let vars = [
+        ("CONNECTOR_HTTP_PROXY_HOST", "127.0.0.1".to_string()),
+        ("CONNECTOR_HTTP_PROXY_PORT", front.port().to_string()),
+        ("CONNECTOR_HTTP_PROXY_SCHEME", "https".to_string()),
+    ];
+    let rt = runtime(env(&vars), ProxyOptions::none());
+    match get(&rt, &url, json!({"clientTls": {"trustedCertificate": certs.ca_pem}})) {
+        Outcome::Failed { variables, .. } => {
+            assert_eq!(variables["error"]["code"], "SSL_HANDSHAKE_FAILED")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(d.requests().is_empty());
+    assert!(open.requests().is_empty());
+}
