@@ -210,6 +210,21 @@ pub trait DocumentStore: Send + Sync {
     fn content(&self, reference: &DocumentReference) -> Result<Vec<u8>, DocumentError>;
 }
 
+/// A shared store (keep a handle to the store given to the runtime).
+impl<T: DocumentStore + ?Sized> DocumentStore for std::sync::Arc<T> {
+    fn create(
+        &self,
+        content: &[u8],
+        metadata: DocumentMetadata,
+    ) -> Result<DocumentReference, DocumentError> {
+        (**self).create(content, metadata)
+    }
+
+    fn content(&self, reference: &DocumentReference) -> Result<Vec<u8>, DocumentError> {
+        (**self).content(reference)
+    }
+}
+
 /// A store that holds nothing: every operation fails.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct NoDocumentStore;

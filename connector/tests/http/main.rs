@@ -7,6 +7,7 @@ mod auth;
 mod body;
 mod cli;
 mod common;
+mod documents;
 mod output;
 mod proxy;
 mod request;
