@@ -24,6 +24,8 @@
 //!
 //! `$SERVER_LOCALHOST` is the server's URL with the host `localhost`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // fixture helpers outside #[test]
+
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -99,7 +101,11 @@ fn redact_version_after(s: &str, marker: &str) -> String {
             .find(|c: char| !(c.is_ascii_digit() || c == '.'))
             .unwrap_or(tail.len());
         // Keep a sentence's final full stop.
-        let end = if tail[..end].ends_with('.') { end - 1 } else { end };
+        let end = if tail[..end].ends_with('.') {
+            end - 1
+        } else {
+            end
+        };
         if end > 0 {
             out.push_str("<version>");
         }
@@ -228,7 +234,9 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         }
     };
     let server = match (&certs, tls_spec) {
-        (Some(c), Some(t)) => LoopbackServer::start_tls(c, t["server"] == "mutual", handler).unwrap(),
+        (Some(c), Some(t)) => {
+            LoopbackServer::start_tls(c, t["server"] == "mutual", handler).unwrap()
+        }
         _ => LoopbackServer::start(handler).unwrap(),
     };
 
@@ -249,7 +257,14 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
                 .as_object()
                 .into_iter()
                 .flatten()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().replace("$PROXY_PORT", &p.port().to_string())))
+                .map(|(k, v)| {
+                    (
+                        k.clone(),
+                        v.as_str()
+                            .unwrap()
+                            .replace("$PROXY_PORT", &p.port().to_string()),
+                    )
+                })
                 .collect();
             ProxyOptions::from_lookup(|k| vars.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()))
         }
@@ -263,14 +278,19 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         std::process::id(),
         path.file_stem().unwrap().to_string_lossy()
     ));
-    let store: Arc<dyn DocumentStore> = match docs_spec.map(|d| d["store"].as_str().unwrap_or("memory")) {
-        Some("file-system") => Arc::new(FileSystemDocumentStore::new(&fs_dir).unwrap()),
-        _ => Arc::new(InMemoryDocumentStore::new()),
-    };
+    let store: Arc<dyn DocumentStore> =
+        match docs_spec.map(|d| d["store"].as_str().unwrap_or("memory")) {
+            Some("file-system") => Arc::new(FileSystemDocumentStore::new(&fs_dir).unwrap()),
+            _ => Arc::new(InMemoryDocumentStore::new()),
+        };
     let mut extra: Vec<(String, String)> = Vec::new();
     let mut subst: Vec<(&str, Json)> = Vec::new();
     let mut preloaded = Vec::new();
-    for (var, doc) in docs_spec.and_then(|d| d["preload"].as_object()).into_iter().flatten() {
+    for (var, doc) in docs_spec
+        .and_then(|d| d["preload"].as_object())
+        .into_iter()
+        .flatten()
+    {
         let r = store
             .create(
                 doc["content"].as_str().unwrap().as_bytes(),
@@ -295,7 +315,10 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         subst.push(("$CA_PEM", json!(c.ca_pem)));
         subst.push(("$CLIENT_CERT_PEM", json!(c.client_cert_pem)));
         subst.push(("$CLIENT_KEY_PEM", json!(c.client_key_pem)));
-        subst.push(("$CLIENT_KEY_ENCRYPTED_PEM", json!(c.client_key_encrypted_pem("k3y-pass").unwrap())));
+        subst.push((
+            "$CLIENT_KEY_ENCRYPTED_PEM",
+            json!(c.client_key_encrypted_pem("k3y-pass").unwrap()),
+        ));
         if t["trust"] == "runtime" {
             std::fs::create_dir_all(&bundle_dir).unwrap();
             let bundle = bundle_dir.join("ca.pem");
@@ -304,7 +327,11 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         }
     }
 
-    let localhost_url = format!("{}://localhost:{}", if certs.is_some() { "https" } else { "http" }, server.port());
+    let localhost_url = format!(
+        "{}://localhost:{}",
+        if certs.is_some() { "https" } else { "http" },
+        server.port()
+    );
     let template_text = fixture["template"]
         .to_string()
         .replace("$SERVER_LOCALHOST", &localhost_url)
@@ -353,11 +380,17 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
     references(&outcome, &mut stored);
     for (i, r) in stored.iter().enumerate() {
         if !extra.iter().any(|(id, _)| id == &r.document_id) {
-            extra.push((r.document_id.clone(), format!("<stored document {}>", i + 1)));
+            extra.push((
+                r.document_id.clone(),
+                format!("<stored document {}>", i + 1),
+            ));
         }
     }
     if let Some(p) = &proxy {
-        extra.push((format!("127.0.0.1:{}", p.port()), "127.0.0.1:<proxy port>".into()));
+        extra.push((
+            format!("127.0.0.1:{}", p.port()),
+            "127.0.0.1:<proxy port>".into(),
+        ));
     }
     let redact = Redact {
         server: server.url(),
@@ -395,7 +428,10 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
     if !stored.is_empty() {
         out.push_str("== stored documents ==\n");
         for r in &stored {
-            let content = store.content(r).map_or_else(|e| format!("<{e}>"), |c| String::from_utf8_lossy(&c).into_owned());
+            let content = store.content(r).map_or_else(
+                |e| format!("<{e}>"),
+                |c| String::from_utf8_lossy(&c).into_owned(),
+            );
             out.push_str(&format!("{}: {}\n", redact.text(&r.document_id), content));
         }
     }
@@ -417,7 +453,10 @@ fn fixtures() {
                 .unwrap_or_default()
                 .to_string();
             let Some(result) = run_fixture(path) else {
-                eprintln!("SKIPPED {}: tinyproxy is not installed (run .ci/setup.sh)", path.display());
+                eprintln!(
+                    "SKIPPED {}: tinyproxy is not installed (run .ci/setup.sh)",
+                    path.display()
+                );
                 return;
             };
             insta::with_settings!({ description => description, omit_expression => true }, {

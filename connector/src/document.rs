@@ -64,7 +64,11 @@ impl DocumentMetadata {
     }
 
     fn from_json(json: Option<&Json>) -> Self {
-        let text = |k: &str| json.and_then(|m| m.get(k)).and_then(Json::as_str).map(str::to_string);
+        let text = |k: &str| {
+            json.and_then(|m| m.get(k))
+                .and_then(Json::as_str)
+                .map(str::to_string)
+        };
         DocumentMetadata {
             content_type: text("contentType"),
             file_name: text("fileName"),
@@ -115,7 +119,10 @@ impl DocumentReference {
         Some(DocumentReference {
             store_id: m.get("storeId")?.as_str()?.to_string(),
             document_id: m.get("documentId")?.as_str()?.to_string(),
-            content_hash: m.get("contentHash").and_then(Json::as_str).map(str::to_string),
+            content_hash: m
+                .get("contentHash")
+                .and_then(Json::as_str)
+                .map(str::to_string),
             metadata: DocumentMetadata::from_json(m.get("metadata")),
         })
     }
@@ -123,7 +130,8 @@ impl DocumentReference {
 
 /// Whether a JSON value is a document reference of any kind.
 pub fn is_reference(json: &Json) -> bool {
-    json.as_object().is_some_and(|m| m.contains_key(DOCUMENT_TYPE_KEY))
+    json.as_object()
+        .is_some_and(|m| m.contains_key(DOCUMENT_TYPE_KEY))
 }
 
 /// A document's content and the metadata used when uploading it.
@@ -140,7 +148,10 @@ pub struct LoadedDocument {
 /// Load the content of any document reference: `camunda` from the store, `inline` from the
 /// reference itself. `external` references are not fetched.
 pub fn load(json: &Json, store: &dyn DocumentStore) -> Result<LoadedDocument, DocumentError> {
-    let kind = json.get(DOCUMENT_TYPE_KEY).and_then(Json::as_str).unwrap_or("");
+    let kind = json
+        .get(DOCUMENT_TYPE_KEY)
+        .and_then(Json::as_str)
+        .unwrap_or("");
     match kind {
         "camunda" => {
             let reference = DocumentReference::from_json(json).ok_or_else(|| {
@@ -175,9 +186,9 @@ pub fn load(json: &Json, store: &dyn DocumentStore) -> Result<LoadedDocument, Do
 /// Replace every document reference inside `json` with the base64 of its content.
 pub fn replace_with_base64(json: &Json, store: &dyn DocumentStore) -> Result<Json, DocumentError> {
     Ok(match json {
-        j if is_reference(j) => Json::String(
-            base64::engine::general_purpose::STANDARD.encode(load(j, store)?.content),
-        ),
+        j if is_reference(j) => {
+            Json::String(base64::engine::general_purpose::STANDARD.encode(load(j, store)?.content))
+        }
         Json::Object(m) => Json::Object(
             m.iter()
                 .map(|(k, v)| Ok((k.clone(), replace_with_base64(v, store)?)))
@@ -247,7 +258,11 @@ pub fn content_hash(content: &[u8]) -> String {
         .collect()
 }
 
-fn new_reference(store_id: &str, content: &[u8], mut metadata: DocumentMetadata) -> DocumentReference {
+fn new_reference(
+    store_id: &str,
+    content: &[u8],
+    mut metadata: DocumentMetadata,
+) -> DocumentReference {
     metadata.size = Some(content.len() as u64);
     DocumentReference {
         store_id: store_id.to_string(),
@@ -376,11 +391,7 @@ impl DocumentStore for FileSystemDocumentStore {
         let path = self.path(&reference.document_id)?;
         let io = |e: std::io::Error| DocumentError(format!("cannot write document: {e}"));
         std::fs::write(&path, content).map_err(io)?;
-        std::fs::write(
-            path.with_extension("json"),
-            reference.to_json().to_string(),
-        )
-        .map_err(io)?;
+        std::fs::write(path.with_extension("json"), reference.to_json().to_string()).map_err(io)?;
         Ok(reference)
     }
 
@@ -388,7 +399,10 @@ impl DocumentStore for FileSystemDocumentStore {
         check_store(reference, Self::STORE_ID)?;
         let path = self.path(&reference.document_id)?;
         let content = std::fs::read(&path).map_err(|e| {
-            DocumentError(format!("document '{}' not found: {e}", reference.document_id))
+            DocumentError(format!(
+                "document '{}' not found: {e}",
+                reference.document_id
+            ))
         })?;
         check_hash(reference, &content)?;
         Ok(content)
@@ -452,14 +466,20 @@ mod tests {
             content_hash: None,
             metadata: DocumentMetadata::default(),
         };
-        assert!(s.content(&evil).unwrap_err().0.contains("invalid document id"));
+        assert!(s
+            .content(&evil)
+            .unwrap_err()
+            .0
+            .contains("invalid document id"));
         let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]
     fn references_in_json_become_base64() {
         let s = InMemoryDocumentStore::new();
-        let r = s.create(b"Hello World", DocumentMetadata::default()).unwrap();
+        let r = s
+            .create(b"Hello World", DocumentMetadata::default())
+            .unwrap();
         let body = json!({"file": r.to_json(), "list": [1, {"camunda.document.type": "inline", "content": "hi"}]});
         assert_eq!(
             replace_with_base64(&body, &s).unwrap(),

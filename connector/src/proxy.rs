@@ -31,9 +31,14 @@ impl ProxyServer {
     }
 
     /// Add credentials (used only when the user is non-blank and the password non-empty).
-    pub fn with_credentials(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
+    pub fn with_credentials(
+        mut self,
+        user: impl Into<String>,
+        password: impl Into<String>,
+    ) -> Self {
         let (user, password) = (user.into(), password.into());
-        self.credentials = (!user.trim().is_empty() && !password.is_empty()).then_some((user, password));
+        self.credentials =
+            (!user.trim().is_empty() && !password.is_empty()).then_some((user, password));
         self
     }
 
@@ -91,7 +96,10 @@ impl ProxyOptions {
                 .filter(|s| !s.trim().is_empty()),
             ..ProxyOptions::default()
         };
-        for (prefix, https) in [("CONNECTOR_HTTP_PROXY_", false), ("CONNECTOR_HTTPS_PROXY_", true)] {
+        for (prefix, https) in [
+            ("CONNECTOR_HTTP_PROXY_", false),
+            ("CONNECTOR_HTTPS_PROXY_", true),
+        ] {
             let get = |key: &str| lookup(&format!("{prefix}{key}")).unwrap_or_default();
             let (host, port) = (get("HOST"), get("PORT"));
             if host.trim().is_empty() || port.trim().is_empty() {
@@ -128,13 +136,15 @@ impl ProxyOptions {
 }
 
 fn parse_port(text: &str, variable: &str) -> Result<u16, String> {
-    let n: i64 = text.trim().parse().map_err(|_| {
-        format!("Invalid proxy port in environment variable {variable}: '{text}'")
-    })?;
-    u16::try_from(n)
-        .ok()
-        .filter(|p| *p > 0)
-        .ok_or_else(|| format!("Invalid proxy port in environment variable {variable}: {n} is out of range (1-65535)"))
+    let n: i64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("Invalid proxy port in environment variable {variable}: '{text}'"))?;
+    u16::try_from(n).ok().filter(|p| *p > 0).ok_or_else(|| {
+        format!(
+            "Invalid proxy port in environment variable {variable}: {n} is out of range (1-65535)"
+        )
+    })
 }
 
 /// Whether `host` matches one of the `|`-separated patterns: `*` stands for any run of
@@ -172,7 +182,9 @@ fn wildcard_match(pattern: &[u8], text: &[u8]) -> bool {
             },
         }
     }
-    pattern.get(p..).is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
+    pattern
+        .get(p..)
+        .is_some_and(|rest| rest.iter().all(|c| *c == b'*'))
 }
 
 /// The proxy for a target, or `Ok(None)` to connect directly.
@@ -242,7 +254,10 @@ mod tests {
 
     #[test]
     fn env_needs_host_and_port_and_both_credentials() {
-        let o = env(&[("CONNECTOR_HTTP_PROXY_HOST", "p"), ("CONNECTOR_HTTPS_PROXY_PORT", "3")]);
+        let o = env(&[
+            ("CONNECTOR_HTTP_PROXY_HOST", "p"),
+            ("CONNECTOR_HTTPS_PROXY_PORT", "3"),
+        ]);
         assert_eq!(o, ProxyOptions::default());
         let o = env(&[
             ("CONNECTOR_HTTP_PROXY_HOST", "p"),
@@ -263,13 +278,22 @@ mod tests {
 
     #[test]
     fn invalid_ports_are_reported() {
-        let o = env(&[("CONNECTOR_HTTP_PROXY_HOST", "p"), ("CONNECTOR_HTTP_PROXY_PORT", "x")]);
+        let o = env(&[
+            ("CONNECTOR_HTTP_PROXY_HOST", "p"),
+            ("CONNECTOR_HTTP_PROXY_PORT", "x"),
+        ]);
         assert_eq!(
             select(&o, &ProxyOptions::none(), "http", "h"),
             Err("Invalid proxy port in environment variable CONNECTOR_HTTP_PROXY_PORT: 'x'".into())
         );
-        let o = env(&[("CONNECTOR_HTTPS_PROXY_HOST", "p"), ("CONNECTOR_HTTPS_PROXY_PORT", "70000")]);
-        assert!(o.invalid.unwrap().ends_with("70000 is out of range (1-65535)"));
+        let o = env(&[
+            ("CONNECTOR_HTTPS_PROXY_HOST", "p"),
+            ("CONNECTOR_HTTPS_PROXY_PORT", "70000"),
+        ]);
+        assert!(o
+            .invalid
+            .unwrap()
+            .ends_with("70000 is out of range (1-65535)"));
     }
 
     #[test]
@@ -290,6 +314,9 @@ mod tests {
         assert_eq!(host("https", "x"), Some("http://rtproxy:3".into()));
         assert_eq!(host("http", "direct.env"), None);
         assert_eq!(host("https", "a.rt"), None);
-        assert_eq!(select(&ProxyOptions::none(), &ProxyOptions::none(), "http", "x"), Ok(None));
+        assert_eq!(
+            select(&ProxyOptions::none(), &ProxyOptions::none(), "http", "x"),
+            Ok(None)
+        );
     }
 }

@@ -37,7 +37,10 @@ pub enum Encoding {
 impl ResponseFormat {
     /// From the `documentReturnFormat` input (`{choice, encoding}` or a bare choice) and the
     /// legacy `storeResponse` flag, which applies when no choice is given.
-    pub(crate) fn parse(format: Option<&Json>, store_response: bool) -> Result<Self, ConnectorError> {
+    pub(crate) fn parse(
+        format: Option<&Json>,
+        store_response: bool,
+    ) -> Result<Self, ConnectorError> {
         let (choice, encoding) = match format {
             Some(Json::Object(m)) => (
                 m.get("choice").and_then(Json::as_str).unwrap_or(""),
@@ -89,7 +92,13 @@ fn decode(bytes: &[u8], encoding: Encoding) -> String {
         Encoding::Latin1 => bytes.iter().map(|b| char::from(*b)).collect(),
         Encoding::Ascii => bytes
             .iter()
-            .map(|b| if b.is_ascii() { char::from(*b) } else { '\u{FFFD}' })
+            .map(|b| {
+                if b.is_ascii() {
+                    char::from(*b)
+                } else {
+                    '\u{FFFD}'
+                }
+            })
             .collect(),
     }
 }
@@ -232,9 +241,15 @@ mod tests {
     #[test]
     fn formats_parse_and_convert() {
         let f = |j: Json| ResponseFormat::parse(Some(&j), false);
-        assert_eq!(ResponseFormat::parse(None, true).unwrap(), ResponseFormat::Document);
+        assert_eq!(
+            ResponseFormat::parse(None, true).unwrap(),
+            ResponseFormat::Document
+        );
         assert_eq!(f(json!({"choice": ""})).unwrap(), ResponseFormat::Legacy);
-        assert_eq!(f(json!({"choice": "TEXT", "encoding": "iso-8859-1"})).unwrap(), ResponseFormat::Text(Encoding::Latin1));
+        assert_eq!(
+            f(json!({"choice": "TEXT", "encoding": "iso-8859-1"})).unwrap(),
+            ResponseFormat::Text(Encoding::Latin1)
+        );
         assert!(f(json!({"choice": "TEXT", "encoding": "EBCDIC"})).is_err());
         assert_eq!(
             f(json!("XML")).unwrap_err().message,
@@ -251,14 +266,29 @@ mod tests {
         assert_eq!(r["body"], json!(123));
         assert!(result_with_format(&resp(b""), &ResponseFormat::Json, &store).is_err());
         assert!(result_with_format(&resp(b"{x"), &ResponseFormat::Json, &store).is_err());
-        let r = result_with_format(&resp(b"caf\xe9"), &ResponseFormat::Text(Encoding::Latin1), &store).unwrap();
+        let r = result_with_format(
+            &resp(b"caf\xe9"),
+            &ResponseFormat::Text(Encoding::Latin1),
+            &store,
+        )
+        .unwrap();
         assert_eq!(r["body"], json!("café"));
         let r = result_with_format(&resp(b"raw"), &ResponseFormat::Document, &store).unwrap();
         assert_eq!(r["body"], Json::Null);
-        assert_eq!(r["document"]["metadata"], json!({"contentType": "text/plain", "size": 3}));
-        let e = result_with_format(&resp(b"raw"), &ResponseFormat::Document, &crate::document::NoDocumentStore).unwrap_err();
+        assert_eq!(
+            r["document"]["metadata"],
+            json!({"contentType": "text/plain", "size": 3})
+        );
+        let e = result_with_format(
+            &resp(b"raw"),
+            &ResponseFormat::Document,
+            &crate::document::NoDocumentStore,
+        )
+        .unwrap_err();
         assert_eq!(e.code.as_deref(), Some("500"));
-        assert!(e.message.starts_with("Error while executing an HTTP request: Failed to create document:"));
+        assert!(e
+            .message
+            .starts_with("Error while executing an HTTP request: Failed to create document:"));
     }
 
     #[test]

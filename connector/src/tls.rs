@@ -55,16 +55,12 @@ impl ClientTls {
                 .filter(|s| !s.is_empty()),
         };
         match (&tls.client_certificate, &tls.client_private_key) {
-            (Some(_), None) => {
-                return Err(ConnectorError::input(
-                    "clientTls.clientPrivateKey is required when clientTls.clientCertificate is set",
-                ))
-            }
-            (None, Some(_)) => {
-                return Err(ConnectorError::input(
-                    "clientTls.clientCertificate is required when clientTls.clientPrivateKey is set",
-                ))
-            }
+            (Some(_), None) => return Err(ConnectorError::input(
+                "clientTls.clientPrivateKey is required when clientTls.clientCertificate is set",
+            )),
+            (None, Some(_)) => return Err(ConnectorError::input(
+                "clientTls.clientCertificate is required when clientTls.clientPrivateKey is set",
+            )),
             _ => {}
         }
         let all = [
@@ -72,7 +68,11 @@ impl ClientTls {
             &tls.client_certificate,
             &tls.client_private_key,
         ];
-        if all.iter().filter_map(|v| v.as_deref()).any(|v| !looks_like_pem(v)) {
+        if all
+            .iter()
+            .filter_map(|v| v.as_deref())
+            .any(|v| !looks_like_pem(v))
+        {
             return Err(ConnectorError::input(format!(
                 "{BAD_MATERIAL}: not PEM text"
             )));
@@ -139,8 +139,10 @@ mod tests {
         assert!(e.message.contains("clientCertificate is required"));
         let e = ClientTls::parse(Some(&json!({"trustedCertificate": "nope"}))).unwrap_err();
         assert!(e.message.starts_with(BAD_MATERIAL));
-        let t = ClientTls::parse(Some(&json!({"trustedCertificate": PEM, "clientCertificate": " "})))
-            .unwrap();
+        let t = ClientTls::parse(Some(
+            &json!({"trustedCertificate": PEM, "clientCertificate": " "}),
+        ))
+        .unwrap();
         assert_eq!(t.trusted_certificate.as_deref(), Some(PEM));
         assert!(t.client_certificate.is_none());
         assert!(ClientTls::parse(None).unwrap().is_empty());

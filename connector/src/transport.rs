@@ -186,14 +186,21 @@ impl Transport for IsahcTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
-            let https = request.url.get(..8).is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+            let https = request
+                .url
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
             match &request.proxy {
                 None => builder = builder.proxy(None),
                 Some(proxy) => {
-                    let uri = proxy.uri().parse::<isahc::http::Uri>().map_err(|e| TransportError {
-                        kind: TransportErrorKind::InvalidRequest,
-                        message: format!("invalid proxy '{}': {e}", proxy.uri()),
-                    })?;
+                    let uri =
+                        proxy
+                            .uri()
+                            .parse::<isahc::http::Uri>()
+                            .map_err(|e| TransportError {
+                                kind: TransportErrorKind::InvalidRequest,
+                                message: format!("invalid proxy '{}': {e}", proxy.uri()),
+                            })?;
                     builder = builder.proxy(uri);
                     if let Some((user, password)) = &proxy.credentials {
                         builder = builder
@@ -214,10 +221,14 @@ impl Transport for IsahcTransport {
                 }
                 None => None,
             };
-            if let (Some(cert), Some(key)) =
-                (&request.tls.client_certificate, &request.tls.client_private_key)
-            {
-                let key = PrivateKey::pem(key.as_bytes().to_vec(), request.tls.private_key_password.clone());
+            if let (Some(cert), Some(key)) = (
+                &request.tls.client_certificate,
+                &request.tls.client_private_key,
+            ) {
+                let key = PrivateKey::pem(
+                    key.as_bytes().to_vec(),
+                    request.tls.private_key_password.clone(),
+                );
                 builder = builder
                     .ssl_client_certificate(ClientCertificate::pem(cert.as_bytes().to_vec(), key));
             }
@@ -308,7 +319,11 @@ fn probe_connect(proxy: &ProxyServer, url: &str) -> Option<u16> {
     }
     let parts = crate::request::url::parse(url).ok()?;
     let (host, port) = crate::request::url::host_and_port(parts.authority)?;
-    let host = if host.contains(':') { format!("[{host}]") } else { host.to_string() };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
     let target = format!("{host}:{}", port.unwrap_or(443));
     let addr = std::net::ToSocketAddrs::to_socket_addrs(&(proxy.host.as_str(), proxy.port))
         .ok()?
@@ -350,7 +365,8 @@ fn map_error(e: &isahc::Error, https: bool) -> TransportError {
         // Handshake failures after the certificate check (e.g. the server wants a client
         // certificate) come back as connect or read errors naming SSL/TLS.
         K::ConnectionFailed | K::Io
-            if https && (text.contains("SSL") || text.contains("TLS") || text.contains("alert")) =>
+            if https
+                && (text.contains("SSL") || text.contains("TLS") || text.contains("alert")) =>
         {
             TransportErrorKind::Tls
         }

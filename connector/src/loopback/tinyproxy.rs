@@ -29,7 +29,11 @@ pub struct Tinyproxy {
 /// The tinyproxy executable, if installed.
 pub fn executable() -> Option<PathBuf> {
     let mut candidates: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).map(|d| d.join("tinyproxy")).collect())
+        .map(|p| {
+            std::env::split_paths(&p)
+                .map(|d| d.join("tinyproxy"))
+                .collect()
+        })
         .unwrap_or_default();
     candidates.push(PathBuf::from("/usr/bin/tinyproxy"));
     candidates.push(PathBuf::from("/usr/sbin/tinyproxy"));
@@ -122,7 +126,14 @@ impl Tinyproxy {
         self.log()
             .lines()
             .filter_map(|l| l.split_once("): ").map(|(_, r)| r.to_string()))
-            .filter(|r| r.starts_with("GET ") || r.starts_with("POST ") || r.starts_with("CONNECT ") || r.starts_with("PUT ") || r.starts_with("DELETE ") || r.starts_with("PATCH "))
+            .filter(|r| {
+                r.starts_with("GET ")
+                    || r.starts_with("POST ")
+                    || r.starts_with("CONNECT ")
+                    || r.starts_with("PUT ")
+                    || r.starts_with("DELETE ")
+                    || r.starts_with("PATCH ")
+            })
             .collect()
     }
 

@@ -19,8 +19,8 @@ use openssl::pkey::{PKey, Private};
 use openssl::ssl::{SslAcceptor, SslMethod, SslVerifyMode};
 use openssl::symm::Cipher;
 use openssl::x509::extension::{
-    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage,
-    SubjectAlternativeName, SubjectKeyIdentifier,
+    AuthorityKeyIdentifier, BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAlternativeName,
+    SubjectKeyIdentifier,
 };
 use openssl::x509::store::X509StoreBuilder;
 use openssl::x509::{X509NameBuilder, X509};
@@ -85,7 +85,13 @@ fn certificate(
     match role {
         Role::Ca => {
             b.append_extension(BasicConstraints::new().critical().ca().build()?)?;
-            b.append_extension(KeyUsage::new().critical().key_cert_sign().crl_sign().build()?)?;
+            b.append_extension(
+                KeyUsage::new()
+                    .critical()
+                    .key_cert_sign()
+                    .crl_sign()
+                    .build()?,
+            )?;
         }
         Role::Server | Role::Client => {
             b.append_extension(BasicConstraints::new().build()?)?;
@@ -151,7 +157,12 @@ impl TestCertificates {
         let server_key = new_key()?;
         let server = certificate("localhost", &server_key, Role::Server, Some((&ca, &ca_key)))?;
         let client_key = new_key()?;
-        let client = certificate("connector client", &client_key, Role::Client, Some((&ca, &ca_key)))?;
+        let client = certificate(
+            "connector client",
+            &client_key,
+            Role::Client,
+            Some((&ca, &ca_key)),
+        )?;
         let pem = |v: Vec<u8>| String::from_utf8_lossy(&v).into_owned();
         Ok(TestCertificates {
             ca_pem: pem(ca.to_pem()?),
@@ -171,7 +182,10 @@ impl TestCertificates {
         Ok(String::from_utf8_lossy(&pem).into_owned())
     }
 
-    fn acceptor(&self, require_client_certificate: bool) -> Result<Arc<SslAcceptor>, TlsSetupError> {
+    fn acceptor(
+        &self,
+        require_client_certificate: bool,
+    ) -> Result<Arc<SslAcceptor>, TlsSetupError> {
         let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())?;
         b.set_certificate(X509::from_pem(self.server_cert_pem.as_bytes())?.as_ref())?;
         b.set_private_key(PKey::private_key_from_pem(self.server_key_pem.as_bytes())?.as_ref())?;
@@ -212,7 +226,9 @@ pub struct TlsForwarder {
 
 impl std::fmt::Debug for TlsForwarder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TlsForwarder").field("addr", &self.addr).finish()
+        f.debug_struct("TlsForwarder")
+            .field("addr", &self.addr)
+            .finish()
     }
 }
 

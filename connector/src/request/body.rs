@@ -14,7 +14,9 @@ pub(crate) struct Serialised {
 }
 
 fn document_error(e: DocumentError) -> ConnectorError {
-    ConnectorError::input(format!("Failed to read a document of the request body: {e}"))
+    ConnectorError::input(format!(
+        "Failed to read a document of the request body: {e}"
+    ))
 }
 
 /// Serialise `body` for the given request Content-Type (already looked up case-insensitively).

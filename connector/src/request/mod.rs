@@ -207,7 +207,10 @@ pub(crate) fn parse(inputs: &Json) -> Result<HttpInput, ConnectorError> {
 }
 
 /// The proxy for a URL (by its scheme and host), or `None` to connect directly.
-pub(crate) fn route(url: &str, options: &ClientOptions) -> Result<Option<ProxyServer>, ConnectorError> {
+pub(crate) fn route(
+    url: &str,
+    options: &ClientOptions,
+) -> Result<Option<ProxyServer>, ConnectorError> {
     let parts = url::parse(url)?;
     let host = url::host_and_port(parts.authority).map_or("", |(h, _)| h);
     crate::proxy::select(&options.proxy_env, &options.proxy, parts.scheme, host)

@@ -28,7 +28,9 @@ fn runtime(store: Arc<dyn DocumentStore>) -> Runtime {
 }
 
 fn run(rt: &Runtime, inputs: Json, headers: Json, vars: Json) -> Outcome {
-    rt.compile(&template(inputs, headers)).unwrap().execute(&vars)
+    rt.compile(&template(inputs, headers))
+        .unwrap()
+        .execute(&vars)
 }
 
 /// One part of a multipart body.
@@ -46,7 +48,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 
 fn disposition_param(disposition: &str, key: &str) -> Option<String> {
     disposition.split(';').map(str::trim).find_map(|p| {
-        p.strip_prefix(&format!("{key}=")).map(|v| v.trim_matches('"').to_string())
+        p.strip_prefix(&format!("{key}="))
+            .map(|v| v.trim_matches('"').to_string())
     })
 }
 
@@ -58,7 +61,10 @@ fn parse_multipart(request: &RecordedRequest) -> Vec<Part> {
     let boundary = ct.split("boundary=").nth(1).unwrap().trim_matches('"');
     let delimiter = format!("--{boundary}").into_bytes();
     let mut rest: &[u8] = &request.body;
-    assert!(rest.starts_with(&delimiter), "body must start with the delimiter");
+    assert!(
+        rest.starts_with(&delimiter),
+        "body must start with the delimiter"
+    );
     let mut parts = Vec::new();
     loop {
         rest = &rest[delimiter.len()..];
@@ -112,7 +118,10 @@ fn ok_server() -> LoopbackServer {
 
 fn upload_multipart(store: Arc<dyn DocumentStore>) {
     let picture = store
-        .create(&binary(), DocumentMetadata::new(Some("image/png"), Some("pic.png")))
+        .create(
+            &binary(),
+            DocumentMetadata::new(Some("image/png"), Some("pic.png")),
+        )
         .unwrap();
     let notes = store
         .create("Grüße\n".as_bytes(), DocumentMetadata::default())
@@ -173,7 +182,10 @@ fn multipart_upload_from_the_file_system_store() {
 fn json_upload_replaces_documents_with_base64() {
     let store = Arc::new(InMemoryDocumentStore::new());
     let doc = store
-        .create(&binary(), DocumentMetadata::new(Some("image/png"), Some("pic.png")))
+        .create(
+            &binary(),
+            DocumentMetadata::new(Some("image/png"), Some("pic.png")),
+        )
         .unwrap();
     let server = ok_server();
     let outcome = run(
@@ -187,7 +199,10 @@ fn json_upload_replaces_documents_with_base64() {
     assert_eq!(req.header("content-type"), Some("application/json"));
     let sent: Json = serde_json::from_slice(&req.body).unwrap();
     let b64 = base64::engine::general_purpose::STANDARD.encode(binary());
-    assert_eq!(sent, json!({"name": "pic", "file": b64, "nested": {"list": [b64]}}));
+    assert_eq!(
+        sent,
+        json!({"name": "pic", "file": b64, "nested": {"list": [b64]}})
+    );
 }
 
 #[test]
@@ -203,8 +218,13 @@ fn a_missing_document_fails_without_sending() {
         json!({}),
         json!({"doc": other.to_json()}),
     ) {
-        Outcome::Failed { message, retries, .. } => {
-            assert!(message.starts_with("Failed to read a document of the request body: document '"), "{message}");
+        Outcome::Failed {
+            message, retries, ..
+        } => {
+            assert!(
+                message.starts_with("Failed to read a document of the request body: document '"),
+                "{message}"
+            );
             assert_eq!(retries, 0);
         }
         o => panic!("{o:?}"),
@@ -243,25 +263,40 @@ fn check_stored(outcome: &Outcome, store: &dyn DocumentStore, store_id: &str) {
     let reference = DocumentReference::from_json(&vars["result"]["document"]).unwrap();
     assert_eq!(reference.store_id, store_id);
     assert_eq!(vars["docId"], reference.document_id.as_str());
-    assert_eq!(vars["hash"], connector::document::content_hash(&binary()).as_str());
-    assert_eq!(reference.metadata.content_type.as_deref(), Some("application/pdf"));
+    assert_eq!(
+        vars["hash"],
+        connector::document::content_hash(&binary()).as_str()
+    );
+    assert_eq!(
+        reference.metadata.content_type.as_deref(),
+        Some("application/pdf")
+    );
     assert_eq!(reference.metadata.size, Some(binary().len() as u64));
     assert_eq!(store.content(&reference).unwrap(), binary());
 }
 
 #[test]
 fn store_response_in_memory_and_on_disk() {
-    let (o, s) = stored(Arc::new(InMemoryDocumentStore::new()), json!({"storeResponse": "=true"}));
+    let (o, s) = stored(
+        Arc::new(InMemoryDocumentStore::new()),
+        json!({"storeResponse": "=true"}),
+    );
     check_stored(&o, s.as_ref(), "in-memory");
     let dir = std::env::temp_dir().join(format!("connector-fs-store-{}", std::process::id()));
-    let (o, s) = stored(Arc::new(FileSystemDocumentStore::new(&dir).unwrap()), json!({"storeResponse": "=true"}));
+    let (o, s) = stored(
+        Arc::new(FileSystemDocumentStore::new(&dir).unwrap()),
+        json!({"storeResponse": "=true"}),
+    );
     check_stored(&o, s.as_ref(), "file-system");
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn document_return_format_document_text_and_json() {
-    let (o, s) = stored(Arc::new(InMemoryDocumentStore::new()), json!({"documentReturnFormat.choice": "DOCUMENT"}));
+    let (o, s) = stored(
+        Arc::new(InMemoryDocumentStore::new()),
+        json!({"documentReturnFormat.choice": "DOCUMENT"}),
+    );
     check_stored(&o, s.as_ref(), "in-memory");
 
     let server = LoopbackServer::start(|_| CannedResponse::new(200, "123")).unwrap();
@@ -294,8 +329,18 @@ fn storing_without_a_store_is_a_500_failure() {
         })
         .build()
         .unwrap();
-    match run(&rt, json!({"method": "GET", "url": server.url(), "storeResponse": "=true"}), json!({}), json!({})) {
-        Outcome::Failed { message, variables, retries, .. } => {
+    match run(
+        &rt,
+        json!({"method": "GET", "url": server.url(), "storeResponse": "=true"}),
+        json!({}),
+        json!({}),
+    ) {
+        Outcome::Failed {
+            message,
+            variables,
+            retries,
+            ..
+        } => {
             assert_eq!(message, "Error while executing an HTTP request: Failed to create document: no document store is configured");
             assert_eq!(variables["error"]["code"], "500");
             assert_eq!(retries, 2);

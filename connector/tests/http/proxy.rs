@@ -42,15 +42,30 @@ fn site() -> LoopbackServer {
 }
 
 fn env(pairs: &[(&str, String)]) -> ProxyOptions {
-    let map: HashMap<String, String> = pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+    let map: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
     ProxyOptions::from_lookup(|k| map.get(k).cloned())
 }
 
 /// The `CONNECTOR_HTTP(S)_PROXY_*` variables for a proxy on 127.0.0.1.
-fn proxy_env(scheme: &str, port: u16, login: Option<(&str, &str)>, non_proxy: Option<&str>) -> Vec<(&'static str, String)> {
-    let p = if scheme == "https" { "CONNECTOR_HTTPS_PROXY_" } else { "CONNECTOR_HTTP_PROXY_" };
+fn proxy_env(
+    scheme: &str,
+    port: u16,
+    login: Option<(&str, &str)>,
+    non_proxy: Option<&str>,
+) -> Vec<(&'static str, String)> {
+    let p = if scheme == "https" {
+        "CONNECTOR_HTTPS_PROXY_"
+    } else {
+        "CONNECTOR_HTTP_PROXY_"
+    };
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
-    let mut v = vec![(leak(format!("{p}HOST")), "127.0.0.1".to_string()), (leak(format!("{p}PORT")), port.to_string())];
+    let mut v = vec![
+        (leak(format!("{p}HOST")), "127.0.0.1".to_string()),
+        (leak(format!("{p}PORT")), port.to_string()),
+    ];
     if let Some((u, pw)) = login {
         v.push((leak(format!("{p}USER")), u.to_string()));
         v.push((leak(format!("{p}PASSWORD")), pw.to_string()));
@@ -78,9 +93,12 @@ fn get(rt: &Runtime, url: &str, extra: Json) -> Outcome {
         inputs[k] = json!(format!("=extra_{k}"));
         vars[format!("extra_{k}")] = v.clone();
     }
-    rt.compile(&template(inputs, json!({"resultExpression": "={status: response.status, body: response.body}"})))
-        .unwrap()
-        .execute(&vars)
+    rt.compile(&template(
+        inputs,
+        json!({"resultExpression": "={status: response.status, body: response.body}"}),
+    ))
+    .unwrap()
+    .execute(&vars)
 }
 
 fn assert_ok(outcome: &Outcome) {
@@ -91,19 +109,38 @@ fn assert_ok(outcome: &Outcome) {
 }
 
 fn via(server: &LoopbackServer) -> Option<String> {
-    server.requests().last().and_then(|r| r.header("via").map(str::to_string))
+    server
+        .requests()
+        .last()
+        .and_then(|r| r.header("via").map(str::to_string))
 }
 
 fn assert_proxied(server: &LoopbackServer, proxy: &Tinyproxy, url: &str) {
-    assert!(via(server).is_some_and(|v| v.contains("tinyproxy")), "no Via from tinyproxy for {url}");
-    assert!(proxy.requests().iter().any(|r| r.starts_with(&format!("GET {url}"))), "proxy log: {:?}", proxy.requests());
+    assert!(
+        via(server).is_some_and(|v| v.contains("tinyproxy")),
+        "no Via from tinyproxy for {url}"
+    );
+    assert!(
+        proxy
+            .requests()
+            .iter()
+            .any(|r| r.starts_with(&format!("GET {url}"))),
+        "proxy log: {:?}",
+        proxy.requests()
+    );
 }
 
 fn assert_direct(server: &LoopbackServer, proxies: &[&Tinyproxy], url: &str) {
     assert_eq!(server.requests().len(), 1, "{url} not reached");
     assert_eq!(via(server), None, "{url} went through a proxy");
     for p in proxies {
-        assert!(p.requests().iter().all(|r| !r.contains(url.trim_start_matches("http://"))), "proxy log: {:?}", p.requests());
+        assert!(
+            p.requests()
+                .iter()
+                .all(|r| !r.contains(url.trim_start_matches("http://"))),
+            "proxy log: {:?}",
+            p.requests()
+        );
     }
 }
 
@@ -114,7 +151,12 @@ fn assert_proxy_auth_error(outcome: &Outcome, login: Option<(&str, &str)>) {
         Some(_) => ("401", "Unauthorized"),
     };
     match outcome {
-        Outcome::Failed { message, variables, retries, .. } => {
+        Outcome::Failed {
+            message,
+            variables,
+            retries,
+            ..
+        } => {
             assert_eq!(message, reason);
             assert_eq!(variables["error"]["code"], code);
             assert_eq!(*retries, 2);
@@ -133,7 +175,9 @@ fn urls(d1: &LoopbackServer, d2: &LoopbackServer, d3: &LoopbackServer) -> (Strin
 
 #[test]
 fn row1_no_proxy_configured_every_site_goes_direct() {
-    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else { return };
+    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else {
+        return;
+    };
     let (d1, d2, d3) = (site(), site(), site());
     let (u1, u2, u3) = urls(&d1, &d2, &d3);
     let rt = runtime(ProxyOptions::none(), ProxyOptions::none());
@@ -145,12 +189,20 @@ fn row1_no_proxy_configured_every_site_goes_direct() {
 
 #[test]
 fn row2_proxy_without_non_proxy_hosts_and_valid_login_proxies_every_site() {
-    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else { return };
+    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else {
+        return;
+    };
     let (d1, d2, d3) = (site(), site(), site());
     let (u1, u2, u3) = urls(&d1, &d2, &d3);
     let login = Some((USER, PASSWORD));
-    let via_open = runtime(env(&proxy_env("http", open.port(), login, None)), ProxyOptions::none());
-    let via_auth = runtime(env(&proxy_env("http", auth.port(), login, None)), ProxyOptions::none());
+    let via_open = runtime(
+        env(&proxy_env("http", open.port(), login, None)),
+        ProxyOptions::none(),
+    );
+    let via_auth = runtime(
+        env(&proxy_env("http", auth.port(), login, None)),
+        ProxyOptions::none(),
+    );
     assert_ok(&get(&via_open, &u1, json!({})));
     assert_proxied(&d1, &open, &u1);
     assert_ok(&get(&via_auth, &u2, json!({})));
@@ -162,17 +214,28 @@ fn row2_proxy_without_non_proxy_hosts_and_valid_login_proxies_every_site() {
 
 #[test]
 fn row3_wrong_or_missing_login_is_an_auth_error_and_non_proxy_host_goes_direct() {
-    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else { return };
+    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else {
+        return;
+    };
     for login in [Some((USER, "wrong")), None] {
         let (d1, d2, d3) = (site(), site(), site());
         let (u1, u2, u3) = urls(&d1, &d2, &d3);
         let non_proxy = Some("example.org|localhost");
-        let via_open = runtime(env(&proxy_env("http", open.port(), login, non_proxy)), ProxyOptions::none());
-        let via_auth = runtime(env(&proxy_env("http", auth.port(), login, non_proxy)), ProxyOptions::none());
+        let via_open = runtime(
+            env(&proxy_env("http", open.port(), login, non_proxy)),
+            ProxyOptions::none(),
+        );
+        let via_auth = runtime(
+            env(&proxy_env("http", auth.port(), login, non_proxy)),
+            ProxyOptions::none(),
+        );
         assert_ok(&get(&via_open, &u1, json!({})));
         assert_proxied(&d1, &open, &u1);
         assert_proxy_auth_error(&get(&via_auth, &u2, json!({})), login);
-        assert!(d2.requests().is_empty(), "the proxy let an unauthenticated request through");
+        assert!(
+            d2.requests().is_empty(),
+            "the proxy let an unauthenticated request through"
+        );
         assert_ok(&get(&via_auth, &u3, json!({})));
         assert_direct(&d3, &[&open, &auth], &u3);
     }
@@ -180,9 +243,16 @@ fn row3_wrong_or_missing_login_is_an_auth_error_and_non_proxy_host_goes_direct()
 
 #[test]
 fn row4_valid_login_proxies_and_non_proxy_host_goes_direct_env_and_runtime_options() {
-    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else { return };
+    let (Some(open), Some(auth)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else {
+        return;
+    };
     let login = Some((USER, PASSWORD));
-    let from_env = |port| runtime(env(&proxy_env("http", port, login, Some("local*"))), ProxyOptions::none());
+    let from_env = |port| {
+        runtime(
+            env(&proxy_env("http", port, login, Some("local*"))),
+            ProxyOptions::none(),
+        )
+    };
     let from_options = |port| {
         runtime(
             ProxyOptions::none(),
@@ -200,7 +270,10 @@ fn row4_valid_login_proxies_and_non_proxy_host_goes_direct_env_and_runtime_optio
         assert_proxied(&d1, &open, &u1);
         assert_ok(&get(&make(auth.port()), &u2, json!({})));
         assert_proxied(&d2, &auth, &u2);
-        assert!(d2.requests()[0].header("proxy-authorization").is_none(), "credentials leaked to the origin");
+        assert!(
+            d2.requests()[0].header("proxy-authorization").is_none(),
+            "credentials leaked to the origin"
+        );
         assert_ok(&get(&make(auth.port()), &u3, json!({})));
         assert_direct(&d3, &[&open, &auth], &u3);
     }
@@ -208,14 +281,19 @@ fn row4_valid_login_proxies_and_non_proxy_host_goes_direct_env_and_runtime_optio
 
 #[test]
 fn environment_wins_over_runtime_options() {
-    let Some(auth) = tinyproxy(Some((USER, PASSWORD))) else { return };
+    let Some(auth) = tinyproxy(Some((USER, PASSWORD))) else {
+        return;
+    };
     let d = site();
     let url = format!("http://127.0.0.1:{}/x", d.port());
     let good = ProxyOptions {
         http: Some(ProxyServer::new("127.0.0.1", auth.port()).with_credentials(USER, PASSWORD)),
         ..ProxyOptions::none()
     };
-    let rt = runtime(env(&proxy_env("http", auth.port(), Some((USER, "wrong")), None)), good.clone());
+    let rt = runtime(
+        env(&proxy_env("http", auth.port(), Some((USER, "wrong")), None)),
+        good.clone(),
+    );
     assert_proxy_auth_error(&get(&rt, &url, json!({})), Some((USER, "wrong")));
     // The runtime options alone work.
     assert_ok(&get(&runtime(ProxyOptions::none(), good), &url, json!({})));
@@ -225,11 +303,16 @@ fn environment_wins_over_runtime_options() {
 #[test]
 fn invalid_proxy_port_in_environment_is_an_input_error() {
     let rt = runtime(
-        env(&[("CONNECTOR_HTTP_PROXY_HOST", "127.0.0.1".into()), ("CONNECTOR_HTTP_PROXY_PORT", "99999".into())]),
+        env(&[
+            ("CONNECTOR_HTTP_PROXY_HOST", "127.0.0.1".into()),
+            ("CONNECTOR_HTTP_PROXY_PORT", "99999".into()),
+        ]),
         ProxyOptions::none(),
     );
     match get(&rt, "http://127.0.0.1:9/", json!({})) {
-        Outcome::Failed { message, retries, .. } => {
+        Outcome::Failed {
+            message, retries, ..
+        } => {
             assert_eq!(message, "Invalid proxy port in environment variable CONNECTOR_HTTP_PROXY_PORT: 99999 is out of range (1-65535)");
             assert_eq!(retries, 0);
         }
@@ -238,25 +321,48 @@ fn invalid_proxy_port_in_environment_is_an_input_error() {
 }
 
 fn tls_site(certs: &TestCertificates) -> LoopbackServer {
-    LoopbackServer::start_tls(certs, false, |_| CannedResponse::new(200, r#"{"ok": true}"#)).unwrap()
+    LoopbackServer::start_tls(certs, false, |_| {
+        CannedResponse::new(200, r#"{"ok": true}"#)
+    })
+    .unwrap()
 }
 
 #[test]
 fn https_targets_tunnel_with_connect_and_the_scheme_picks_the_settings() {
-    let (Some(http_proxy), Some(https_proxy)) = (tinyproxy(None), tinyproxy(Some((USER, PASSWORD)))) else { return };
+    let (Some(http_proxy), Some(https_proxy)) =
+        (tinyproxy(None), tinyproxy(Some((USER, PASSWORD))))
+    else {
+        return;
+    };
     let certs = TestCertificates::generate().unwrap();
     let trust = json!({"clientTls": {"trustedCertificate": certs.ca_pem}});
     let plain = site();
     let secure = tls_site(&certs);
     let mut vars = proxy_env("http", http_proxy.port(), None, Some("localhost"));
-    vars.extend(proxy_env("https", https_proxy.port(), Some((USER, PASSWORD)), None));
+    vars.extend(proxy_env(
+        "https",
+        https_proxy.port(),
+        Some((USER, PASSWORD)),
+        None,
+    ));
     let rt = runtime(env(&vars), ProxyOptions::none());
 
     let https_url = format!("https://127.0.0.1:{}/secure", secure.port());
     assert_ok(&get(&rt, &https_url, trust.clone()));
     let tunnel = format!("CONNECT 127.0.0.1:{}", secure.port());
-    assert!(https_proxy.requests().iter().any(|r| r.starts_with(&tunnel)), "{:?}", https_proxy.requests());
-    assert!(http_proxy.requests().is_empty(), "{:?}", http_proxy.requests());
+    assert!(
+        https_proxy
+            .requests()
+            .iter()
+            .any(|r| r.starts_with(&tunnel)),
+        "{:?}",
+        https_proxy.requests()
+    );
+    assert!(
+        http_proxy.requests().is_empty(),
+        "{:?}",
+        http_proxy.requests()
+    );
     // Inside the tunnel the origin sees the request itself, no proxy headers.
     assert_eq!(secure.requests()[0].target, "/secure");
     assert!(secure.requests()[0].header("proxy-authorization").is_none());
@@ -269,25 +375,44 @@ fn https_targets_tunnel_with_connect_and_the_scheme_picks_the_settings() {
     // localhost is a non-proxy host for both schemes.
     let direct = format!("https://localhost:{}/direct", secure.port());
     assert_ok(&get(&rt, &direct, trust));
-    assert_eq!(https_proxy.requests().len(), 1, "{:?}", https_proxy.requests());
+    assert_eq!(
+        https_proxy.requests().len(),
+        1,
+        "{:?}",
+        https_proxy.requests()
+    );
 }
 
 #[test]
 fn https_connect_with_a_wrong_login_is_an_auth_error() {
-    let Some(auth) = tinyproxy(Some((USER, PASSWORD))) else { return };
+    let Some(auth) = tinyproxy(Some((USER, PASSWORD))) else {
+        return;
+    };
     let certs = TestCertificates::generate().unwrap();
     let secure = tls_site(&certs);
     for login in [Some((USER, "wrong")), None] {
-        let rt = runtime(env(&proxy_env("https", auth.port(), login, None)), ProxyOptions::none());
+        let rt = runtime(
+            env(&proxy_env("https", auth.port(), login, None)),
+            ProxyOptions::none(),
+        );
         let url = format!("https://127.0.0.1:{}/secure", secure.port());
-        assert_proxy_auth_error(&get(&rt, &url, json!({"clientTls": {"trustedCertificate": certs.ca_pem}})), login);
+        assert_proxy_auth_error(
+            &get(
+                &rt,
+                &url,
+                json!({"clientTls": {"trustedCertificate": certs.ca_pem}}),
+            ),
+            login,
+        );
     }
     assert!(secure.requests().is_empty());
 }
 
 #[test]
 fn the_cli_reads_the_proxy_from_the_process_environment() {
-    let Some(auth) = tinyproxy(Some((USER, "s3cret-pa55"))) else { return };
+    let Some(auth) = tinyproxy(Some((USER, "s3cret-pa55"))) else {
+        return;
+    };
     let d = site();
     let url = format!("http://127.0.0.1:{}/cli", d.port());
     let dir = std::env::temp_dir().join(format!("connector-cli-proxy-{}", std::process::id()));
@@ -331,7 +456,11 @@ fn https_proxy_scheme_speaks_tls_to_the_proxy() {
         ("CONNECTOR_HTTP_PROXY_SCHEME", "https".to_string()),
     ];
     let rt = runtime(env(&vars), ProxyOptions::none());
-    match get(&rt, &url, json!({"clientTls": {"trustedCertificate": certs.ca_pem}})) {
+    match get(
+        &rt,
+        &url,
+        json!({"clientTls": {"trustedCertificate": certs.ca_pem}}),
+    ) {
         Outcome::Failed { variables, .. } => {
             assert_eq!(variables["error"]["code"], "SSL_HANDSHAKE_FAILED")
         }

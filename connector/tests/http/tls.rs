@@ -44,10 +44,21 @@ fn assert_path(outcome: &Outcome, path: &str) {
 
 fn assert_untrusted(outcome: &Outcome) {
     match outcome {
-        Outcome::Failed { message, variables, retries, .. } => {
-            assert_eq!(variables["error"]["code"], "SSL_HANDSHAKE_FAILED", "{message}");
+        Outcome::Failed {
+            message,
+            variables,
+            retries,
+            ..
+        } => {
+            assert_eq!(
+                variables["error"]["code"], "SSL_HANDSHAKE_FAILED",
+                "{message}"
+            );
             assert!(message.starts_with("TLS handshake failed: "), "{message}");
-            assert!(message.contains("The server certificate may not be trusted"), "{message}");
+            assert!(
+                message.contains("The server certificate may not be trusted"),
+                "{message}"
+            );
             assert_eq!(*retries, 2);
         }
         other => panic!("expected an untrusted-certificate failure, got {other:?}"),
@@ -60,8 +71,14 @@ fn per_task_trusted_certificate() {
     let s = server(&certs, false);
     let rt = runtime(TlsOptions::system_default());
     let trust = json!({"trustedCertificate": certs.ca_pem});
-    assert_path(&get(&rt, &format!("{}/task", s.url()), trust.clone()), "/task");
-    assert_path(&get(&rt, &format!("https://localhost:{}/host", s.port()), trust), "/host");
+    assert_path(
+        &get(&rt, &format!("{}/task", s.url()), trust.clone()),
+        "/task",
+    );
+    assert_path(
+        &get(&rt, &format!("https://localhost:{}/host", s.port()), trust),
+        "/host",
+    );
     // The next task without clientTls does not inherit the trust.
     assert_untrusted(&get(&rt, &format!("{}/again", s.url()), Json::Null));
 }
@@ -75,10 +92,17 @@ fn runtime_ca_bundle() {
     let bundle = dir.join("ca.pem");
     std::fs::write(&bundle, &certs.ca_pem).unwrap();
     let rt = runtime(TlsOptions::ca_bundle(&bundle));
-    assert_path(&get(&rt, &format!("{}/bundle", s.url()), Json::Null), "/bundle");
+    assert_path(
+        &get(&rt, &format!("{}/bundle", s.url()), Json::Null),
+        "/bundle",
+    );
     // A task's own trusted certificate replaces the runtime bundle.
     let other = TestCertificates::generate().unwrap();
-    assert_untrusted(&get(&rt, &format!("{}/x", s.url()), json!({"trustedCertificate": other.ca_pem})));
+    assert_untrusted(&get(
+        &rt,
+        &format!("{}/x", s.url()),
+        json!({"trustedCertificate": other.ca_pem}),
+    ));
     let _ = std::fs::remove_dir_all(dir);
 }
 
@@ -86,9 +110,17 @@ fn runtime_ca_bundle() {
 fn untrusted_certificate_is_a_clear_failure() {
     let certs = TestCertificates::generate().unwrap();
     let s = server(&certs, false);
-    assert_untrusted(&get(&runtime(TlsOptions::system_default()), &s.url(), Json::Null));
+    assert_untrusted(&get(
+        &runtime(TlsOptions::system_default()),
+        &s.url(),
+        Json::Null,
+    ));
     let other = TestCertificates::generate().unwrap();
-    assert_untrusted(&get(&runtime(TlsOptions::system_default()), &s.url(), json!({"trustedCertificate": other.ca_pem})));
+    assert_untrusted(&get(
+        &runtime(TlsOptions::system_default()),
+        &s.url(),
+        json!({"trustedCertificate": other.ca_pem}),
+    ));
     assert!(s.requests().is_empty());
 }
 
@@ -123,8 +155,15 @@ fn mutual_tls_with_an_encrypted_key_and_its_password() {
     };
     assert_path(&get(&rt, &url, tls("k3y-pass")), "/encrypted");
     match get(&rt, &url, tls("wrong")) {
-        Outcome::Failed { message, retries, .. } => {
-            assert!(message.starts_with("Failed to build SSL context for mTLS from the provided certificate material"), "{message}");
+        Outcome::Failed {
+            message, retries, ..
+        } => {
+            assert!(
+                message.starts_with(
+                    "Failed to build SSL context for mTLS from the provided certificate material"
+                ),
+                "{message}"
+            );
             assert_eq!(retries, 0);
         }
         other => panic!("{other:?}"),
@@ -135,9 +174,18 @@ fn mutual_tls_with_an_encrypted_key_and_its_password() {
 fn certificate_without_key_is_an_input_error() {
     let certs = TestCertificates::generate().unwrap();
     let rt = runtime(TlsOptions::system_default());
-    match get(&rt, "https://127.0.0.1:9/", json!({"clientCertificate": certs.client_cert_pem})) {
-        Outcome::Failed { message, retries, .. } => {
-            assert_eq!(message, "clientTls.clientPrivateKey is required when clientTls.clientCertificate is set");
+    match get(
+        &rt,
+        "https://127.0.0.1:9/",
+        json!({"clientCertificate": certs.client_cert_pem}),
+    ) {
+        Outcome::Failed {
+            message, retries, ..
+        } => {
+            assert_eq!(
+                message,
+                "clientTls.clientPrivateKey is required when clientTls.clientCertificate is set"
+            );
             assert_eq!(retries, 0);
         }
         other => panic!("{other:?}"),
