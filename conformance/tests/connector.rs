@@ -13,9 +13,9 @@
 //!   certificate); `runtime` trust writes the CA to a bundle file for the runtime. Strings in
 //!   `variables` equal to `$CA_PEM`, `$CLIENT_CERT_PEM`, `$CLIENT_KEY_PEM` or
 //!   `$CLIENT_KEY_ENCRYPTED_PEM` (password `k3y-pass`) are replaced by the PEM text.
-//! - `proxy`: `{login: [user, password] | null, env: {CONNECTOR_…: value}}` — a tinyproxy
-//!   (requiring `login` when given) runs on 127.0.0.1; `$PROXY_PORT` in the env values is its
-//!   port. The env map is the runtime's `CONNECTOR_HTTP(S)_PROXY_*` environment. The snapshot
+//! - `proxy`: `{login: [user, password] | null, env: {CONNECTOR_…: value}, tls?: true}` — a
+//!   tinyproxy (requiring `login` when given) runs on 127.0.0.1, behind a TLS terminator with
+//!   `tls` (its CA is `$CA_PEM`); `$PROXY_PORT` in the env values is the port to use. The env map is the runtime's `CONNECTOR_HTTP(S)_PROXY_*` environment. The snapshot
 //!   lists the request lines the proxy received. Without tinyproxy the fixture is skipped
 //!   (outside CI).
 //! - `documents`: `{store: "memory" | "file-system", preload: {variable: {content, contentType?,
@@ -216,7 +216,9 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
     let fixture: Json = serde_json::from_str(&text).unwrap();
     let responses = fixture["responses"].as_array().cloned().unwrap_or_default();
     let tls_spec = fixture.get("tls").filter(|t| t.is_object());
-    let certs = tls_spec.map(|_| TestCertificates::generate().unwrap());
+    let proxy_over_tls = fixture["proxy"]["tls"] == true;
+    let certs =
+        (tls_spec.is_some() || proxy_over_tls).then(|| TestCertificates::generate().unwrap());
     let handler = {
         // Canned headers may name the server (redirects): take its address from `Host`.
         let responses = responses.clone();
@@ -234,6 +236,7 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         }
     };
     let server = match (&certs, tls_spec) {
+        // (certificates only for a TLS proxy: the server stays plain HTTP)
         (Some(c), Some(t)) => {
             LoopbackServer::start_tls(c, t["server"] == "mutual", handler).unwrap()
         }
@@ -251,8 +254,18 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         }
         None => None,
     };
-    let proxy_env = match (proxy_spec, &proxy) {
-        (Some(spec), Some(p)) => {
+    let front = match (&proxy, &certs) {
+        (Some(p), Some(c)) if proxy_over_tls => {
+            Some(connector::loopback::tls::TlsForwarder::start(c, p.addr()).unwrap())
+        }
+        _ => None,
+    };
+    let proxy_port = front
+        .as_ref()
+        .map(|f| f.port())
+        .or(proxy.as_ref().map(|p| p.port()));
+    let proxy_env = match (proxy_spec, proxy_port) {
+        (Some(spec), Some(port)) => {
             let vars: Vec<(String, String)> = spec["env"]
                 .as_object()
                 .into_iter()
@@ -262,7 +275,7 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
                         k.clone(),
                         v.as_str()
                             .unwrap()
-                            .replace("$PROXY_PORT", &p.port().to_string()),
+                            .replace("$PROXY_PORT", &port.to_string()),
                     )
                 })
                 .collect();
@@ -311,7 +324,7 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
         path.file_stem().unwrap().to_string_lossy()
     ));
     let mut tls_options = TlsOptions::system_default();
-    if let (Some(c), Some(t)) = (&certs, tls_spec) {
+    if let Some(c) = &certs {
         subst.push(("$CA_PEM", json!(c.ca_pem)));
         subst.push(("$CLIENT_CERT_PEM", json!(c.client_cert_pem)));
         subst.push(("$CLIENT_KEY_PEM", json!(c.client_key_pem)));
@@ -319,7 +332,7 @@ fn run_fixture(path: &std::path::Path) -> Option<String> {
             "$CLIENT_KEY_ENCRYPTED_PEM",
             json!(c.client_key_encrypted_pem("k3y-pass").unwrap()),
         ));
-        if t["trust"] == "runtime" {
+        if tls_spec.is_some_and(|t| t["trust"] == "runtime") {
             std::fs::create_dir_all(&bundle_dir).unwrap();
             let bundle = bundle_dir.join("ca.pem");
             std::fs::write(&bundle, &c.ca_pem).unwrap();

@@ -30,6 +30,7 @@ mod inputs;
 pub mod loopback;
 pub mod outcome;
 pub mod proxy;
+mod proxy_tls;
 pub mod request;
 pub mod response;
 pub mod runtime;

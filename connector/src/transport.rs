@@ -149,6 +149,7 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct IsahcTransport {
     client: isahc::HttpClient,
+    ca_bundle: Option<PathBuf>,
 }
 
 impl IsahcTransport {
@@ -161,7 +162,10 @@ impl IsahcTransport {
             builder = builder.ssl_ca_certificate(CaCertificate::file(path));
         }
         let client = builder.build().map_err(|e| map_error(&e, false))?;
-        Ok(IsahcTransport { client })
+        Ok(IsahcTransport {
+            client,
+            ca_bundle: options.tls.ca_bundle.clone(),
+        })
     }
 }
 
@@ -190,17 +194,33 @@ impl Transport for IsahcTransport {
                 .url
                 .get(..8)
                 .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+            // An https proxy is reached through a local TLS bridge held for this request.
+            let mut bridge = None;
             match &request.proxy {
                 None => builder = builder.proxy(None),
                 Some(proxy) => {
-                    let uri =
-                        proxy
-                            .uri()
-                            .parse::<isahc::http::Uri>()
-                            .map_err(|e| TransportError {
-                                kind: TransportErrorKind::InvalidRequest,
-                                message: format!("invalid proxy '{}': {e}", proxy.uri()),
-                            })?;
+                    let target = if proxy.scheme.eq_ignore_ascii_case("https") {
+                        let b = crate::proxy_tls::ProxyBridge::start(
+                            proxy,
+                            self.ca_bundle.as_deref(),
+                            request.tls.trusted_certificate.as_deref(),
+                        )
+                        .map_err(|message| TransportError {
+                            kind: TransportErrorKind::Tls,
+                            message,
+                        })?;
+                        let uri = b.uri();
+                        bridge = Some(b);
+                        uri
+                    } else {
+                        proxy.uri()
+                    };
+                    let uri = target
+                        .parse::<isahc::http::Uri>()
+                        .map_err(|e| TransportError {
+                            kind: TransportErrorKind::InvalidRequest,
+                            message: format!("invalid proxy '{}': {e}", proxy.uri()),
+                        })?;
                     builder = builder.proxy(uri);
                     if let Some((user, password)) = &proxy.credentials {
                         builder = builder
@@ -254,6 +274,12 @@ impl Transport for IsahcTransport {
                 Ok(r) => r,
                 Err(e) => {
                     let mut error = map_error(&e, https);
+                    if let Some(failure) = bridge.as_ref().and_then(|b| b.failure()) {
+                        return Err(TransportError {
+                            kind: TransportErrorKind::Tls,
+                            message: failure,
+                        });
+                    }
                     if request.tls.client_certificate.is_some()
                         && e.kind() == isahc::error::ErrorKind::Unknown
                         && e.remote_addr().is_none()
@@ -263,8 +289,8 @@ impl Transport for IsahcTransport {
                         error.kind = TransportErrorKind::ClientCertificate;
                         error.message = "the client certificate or private key cannot be loaded (wrong privateKeyPassword?)".into();
                     }
-                    if let (true, Some(proxy), TransportErrorKind::Io) =
-                        (https, &request.proxy, error.kind)
+                    if let (true, Some(proxy), TransportErrorKind::Io, None) =
+                        (https, &request.proxy, error.kind, &bridge)
                     {
                         // libcurl's "CONNECT tunnel failed, response 407" does not reach us
                         // through isahc: ask the proxy once more to learn its answer.

@@ -1,10 +1,9 @@
 //! A minimal HTTP/1.1 server on 127.0.0.1 for demos and conformance fixtures: it records every
 //! request as received on the wire and answers from a handler (or a list of canned responses).
-//! One request per connection; not meant for production traffic. With the `loopback-tls`
-//! feature (default), [`tls`] serves HTTPS with generated certificates.
+//! One request per connection; not meant for production traffic. [`tls`] serves HTTPS with
+//! generated certificates; [`tinyproxy`] runs a real HTTP proxy.
 
 pub mod tinyproxy;
-#[cfg(feature = "loopback-tls")]
 pub mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};

@@ -3,7 +3,6 @@
 //! client certificate for mutual TLS. Also a TLS-terminating TCP forwarder (to put TLS in front
 //! of a plain proxy).
 
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -254,7 +253,7 @@ impl TlsForwarder {
                     let Ok(tls) = acceptor.accept(stream) else {
                         return;
                     };
-                    pump(tls, upstream);
+                    crate::proxy_tls::pump(tls, upstream);
                 });
             }
         });
@@ -268,47 +267,6 @@ impl TlsForwarder {
     /// The port.
     pub fn port(&self) -> u16 {
         self.addr.port()
-    }
-}
-
-/// Copy both ways between a TLS stream and a TCP stream until either side closes. The TLS
-/// stream cannot be split, so one thread polls both with short read timeouts.
-fn pump(mut tls: openssl::ssl::SslStream<TcpStream>, mut plain: TcpStream) {
-    let tick = Some(std::time::Duration::from_millis(5));
-    let _ = tls.get_ref().set_read_timeout(tick);
-    let _ = plain.set_read_timeout(tick);
-    let mut buf = vec![0u8; 16 * 1024];
-    let would_block = |e: &std::io::Error| {
-        matches!(
-            e.kind(),
-            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
-        )
-    };
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while std::time::Instant::now() < deadline {
-        match tls.ssl_read(&mut buf) {
-            Ok(0) => return,
-            Ok(n) => {
-                if plain.write_all(buf.get(..n).unwrap_or_default()).is_err() {
-                    return;
-                }
-            }
-            Err(e) => match e.io_error() {
-                Some(io) if would_block(io) => {}
-                _ if e.code() == openssl::ssl::ErrorCode::WANT_READ => {}
-                _ => return,
-            },
-        }
-        match plain.read(&mut buf) {
-            Ok(0) => return,
-            Ok(n) => {
-                if tls.write_all(buf.get(..n).unwrap_or_default()).is_err() {
-                    return;
-                }
-            }
-            Err(e) if would_block(&e) => {}
-            Err(_) => return,
-        }
     }
 }
 

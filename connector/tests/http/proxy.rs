@@ -439,33 +439,75 @@ fn the_cli_reads_the_proxy_from_the_process_environment() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
-/// `CONNECTOR_HTTP_PROXY_SCHEME=https` makes libcurl speak TLS to the proxy. isahc exposes no
-/// way to set the proxy's trust store (`CURLOPT_PROXY_CAINFO`) and the static libcurl has no
-/// default bundle for proxies, so the proxy's certificate cannot be verified: the request fails
-/// with a clear TLS error and never reaches the origin (documented in COMPATIBILITY.md).
+/// `CONNECTOR_HTTP(S)_PROXY_SCHEME=https`: the proxy itself is reached over TLS (here a TLS
+/// terminator in front of tinyproxy), its certificate verified against the runtime CA bundle
+/// or the task's trusted certificates; an untrusted proxy certificate is a clear TLS failure.
 #[test]
-fn https_proxy_scheme_speaks_tls_to_the_proxy() {
-    let Some(open) = tinyproxy(None) else { return };
+fn https_proxy_scheme_reaches_the_proxy_over_tls() {
+    let Some(auth) = tinyproxy(Some((USER, PASSWORD))) else {
+        return;
+    };
     let certs = TestCertificates::generate().unwrap();
-    let front = connector::loopback::tls::TlsForwarder::start(&certs, open.addr()).unwrap();
-    let d = site();
-    let url = format!("http://127.0.0.1:{}/over-tls", d.port());
-    let vars = [
-        ("CONNECTOR_HTTP_PROXY_HOST", "127.0.0.1".to_string()),
-        ("CONNECTOR_HTTP_PROXY_PORT", front.port().to_string()),
+    let front = connector::loopback::tls::TlsForwarder::start(&certs, auth.addr()).unwrap();
+    let (plain, secure) = (site(), tls_site(&certs));
+    let mut vars = vec![
         ("CONNECTOR_HTTP_PROXY_SCHEME", "https".to_string()),
+        ("CONNECTOR_HTTPS_PROXY_SCHEME", "https".to_string()),
     ];
+    vars.extend(proxy_env(
+        "http",
+        front.port(),
+        Some((USER, PASSWORD)),
+        None,
+    ));
+    vars.extend(proxy_env(
+        "https",
+        front.port(),
+        Some((USER, PASSWORD)),
+        None,
+    ));
+    let trust_task = json!({"clientTls": {"trustedCertificate": certs.ca_pem}});
+
+    // Trusted per task: an http target (absolute-form request) and an https target (CONNECT
+    // inside the proxy's TLS).
     let rt = runtime(env(&vars), ProxyOptions::none());
-    match get(
-        &rt,
-        &url,
-        json!({"clientTls": {"trustedCertificate": certs.ca_pem}}),
-    ) {
-        Outcome::Failed { variables, .. } => {
-            assert_eq!(variables["error"]["code"], "SSL_HANDSHAKE_FAILED")
+    let http_url = format!("http://127.0.0.1:{}/over-tls", plain.port());
+    assert_ok(&get(&rt, &http_url, trust_task.clone()));
+    assert_proxied(&plain, &auth, &http_url);
+    let https_url = format!("https://127.0.0.1:{}/tunnel-in-tls", secure.port());
+    assert_ok(&get(&rt, &https_url, trust_task));
+    assert!(auth
+        .requests()
+        .iter()
+        .any(|r| r.starts_with(&format!("CONNECT 127.0.0.1:{}", secure.port()))));
+
+    // Trusted through the runtime CA bundle.
+    let dir = std::env::temp_dir().join(format!("connector-proxy-bundle-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("ca.pem"), &certs.ca_pem).unwrap();
+    let rt = runtime_with(ClientOptions {
+        blocklist: Blocklist::new(),
+        proxy_env: env(&vars),
+        tls: connector::TlsOptions::ca_bundle(dir.join("ca.pem")),
+        ..ClientOptions::default()
+    });
+    assert_ok(&get(&rt, &http_url, json!({})));
+    let _ = std::fs::remove_dir_all(dir);
+
+    // Not trusted: the proxy is never asked.
+    let before = auth.requests().len();
+    let rt = runtime(env(&vars), ProxyOptions::none());
+    match get(&rt, &http_url, json!({})) {
+        Outcome::Failed {
+            message, variables, ..
+        } => {
+            assert_eq!(variables["error"]["code"], "SSL_HANDSHAKE_FAILED");
+            assert!(
+                message.contains("the proxy's certificate could not be validated"),
+                "{message}"
+            );
         }
         other => panic!("{other:?}"),
     }
-    assert!(d.requests().is_empty());
-    assert!(open.requests().is_empty());
+    assert_eq!(auth.requests().len(), before);
 }
