@@ -65,8 +65,9 @@ impl ProxyBridge {
                 let Ok(client) = client else { continue };
                 let (connector, failure, host) =
                     (connector.clone(), failure2.clone(), host.clone());
+                let stop = stop2.clone();
                 std::thread::spawn(move || match open(&connector, &host, port) {
-                    Ok(tls) => pump(tls, client),
+                    Ok(tls) => pump(tls, client, &stop),
                     Err(e) => {
                         if let Ok(mut f) = failure.lock() {
                             f.get_or_insert(e);
@@ -135,10 +136,10 @@ fn open(connector: &SslConnector, host: &str, port: u16) -> Result<SslStream<Tcp
     Err(last)
 }
 
-/// Copy both ways between a TLS stream and a TCP stream until either side closes (or a minute
-/// without traffic). The TLS stream cannot be split, so one thread polls both with short read
-/// timeouts.
-pub(crate) fn pump(mut tls: SslStream<TcpStream>, mut plain: TcpStream) {
+/// Copy both ways between a TLS stream and a TCP stream until either side closes, `stop` is
+/// set, or a minute passes without traffic. The TLS stream cannot be split, so one thread polls
+/// both with short read timeouts.
+pub(crate) fn pump(mut tls: SslStream<TcpStream>, mut plain: TcpStream, stop: &AtomicBool) {
     let tick = Some(Duration::from_millis(2));
     let _ = tls.get_ref().set_read_timeout(tick);
     let _ = plain.set_read_timeout(tick);
@@ -151,7 +152,7 @@ pub(crate) fn pump(mut tls: SslStream<TcpStream>, mut plain: TcpStream) {
         )
     };
     let mut last_traffic = Instant::now();
-    while last_traffic.elapsed() < Duration::from_secs(60) {
+    while last_traffic.elapsed() < Duration::from_secs(60) && !stop.load(Ordering::SeqCst) {
         match tls.ssl_read(&mut buf) {
             Ok(0) => return,
             Ok(n) => {

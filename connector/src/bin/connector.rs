@@ -107,9 +107,8 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         });
     }
     if let Some(dir) = documents {
-        builder = builder.documents(
-            connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?,
-        );
+        builder = builder
+            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
     }
     let runtime = builder
         .build()

@@ -245,7 +245,7 @@ impl TlsForwarder {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
-                let acceptor = acceptor.clone();
+                let (acceptor, stop) = (acceptor.clone(), stop2.clone());
                 std::thread::spawn(move || {
                     let Ok(upstream) = TcpStream::connect(target) else {
                         return;
@@ -253,7 +253,7 @@ impl TlsForwarder {
                     let Ok(tls) = acceptor.accept(stream) else {
                         return;
                     };
-                    crate::proxy_tls::pump(tls, upstream);
+                    crate::proxy_tls::pump(tls, upstream, &stop);
                 });
             }
         });

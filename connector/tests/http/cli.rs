@@ -103,6 +103,9 @@ fn run_with_a_ca_bundle_and_a_document_directory() {
     // Without the bundle the server is not trusted.
     let (_, stdout) = connector(&["run", template.to_str().unwrap()]);
     let out: Json = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(out["variables"]["error"]["code"], "SSL_HANDSHAKE_FAILED", "{out}");
+    assert_eq!(
+        out["variables"]["error"]["code"], "SSL_HANDSHAKE_FAILED",
+        "{out}"
+    );
     let _ = std::fs::remove_dir_all(dir);
 }
