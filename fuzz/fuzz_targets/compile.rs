@@ -1,0 +1,13 @@
+//! Fuzz target: compiling any text (as an expression and as unary tests) never panics.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|text: &str| {
+    let engine = feel::Engine::new();
+    if let Ok(expr) = engine.compile(text) {
+        let _ = expr.source();
+    }
+    let _ = engine.compile_unary_tests(text);
+    let _ = engine.parse_type(text);
+});
