@@ -2,6 +2,8 @@
 //! within the engine's limits.
 #![no_main]
 
+use std::sync::LazyLock;
+
 use libfuzzer_sys::arbitrary::{self, Arbitrary};
 use libfuzzer_sys::fuzz_target;
 
@@ -45,13 +47,18 @@ struct Input {
     input: Data,
 }
 
-fuzz_target!(|inp: Input| {
+static ENGINE: LazyLock<feel::Engine> = LazyLock::new(|| {
     let mut engine = feel::Engine::new();
     let mut limits = engine.limits().clone();
     limits.max_steps = Some(200_000);
     limits.max_items = 100_000;
     limits.max_string_len = 1 << 20;
     engine.set_limits(limits);
+    engine
+});
+
+fuzz_target!(|inp: Input| {
+    let engine = &*ENGINE;
     let mut ctx = feel::Context::new();
     for (k, v) in &inp.vars {
         ctx.insert(k.as_str(), feel::Value::from_json(&v.json(0)));

@@ -414,6 +414,10 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             filter(l, cond, scope, st)
         }
         Expr::Path(base, name) => {
+            // fast path: a chain of context entries resolved by reference, one clone at the end
+            if let Some(v) = resolve_ref(n, scope) {
+                return v.clone();
+            }
             let b = eval(base, scope, st);
             st.span = n.span;
             path(&b, name, st)
@@ -423,6 +427,19 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             def: def.clone(),
             captured: scope.locals(),
         })),
+    }
+}
+
+/// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any
+/// step is not a plain context entry (the general path then runs and reports problems).
+fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
+    match &n.expr {
+        Expr::Name(name) => scope.get(name),
+        Expr::Path(base, name) => match resolve_ref(base, scope)? {
+            Value::Context(ctx) => ctx.get(name),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
