@@ -1,1 +1,5 @@
-//! Shared helpers for the conformance tests.
+//! Shared helpers for the conformance tests: the FEEL fixture format and rendering
+//! ([`fixtures`]), and the DMN TCK corpus runner and its comparison rules ([`tck`]).
+
+pub mod fixtures;
+pub mod tck;

@@ -12,6 +12,7 @@ use crate::error::ConnectorError;
 use crate::request::{self, string_field, Violations};
 use crate::response;
 use crate::secrets::Redactor;
+use crate::tls::{ClientTls, BAD_MATERIAL};
 use crate::transport::{ClientOptions, Transport, TransportError, WireRequest};
 
 /// Where an API key goes.
@@ -269,6 +270,21 @@ pub(crate) fn transport_error(e: &TransportError) -> ConnectorError {
             "500",
             format!("Error while executing an HTTP request: {}", e.message),
         ),
+        K::Tls => ConnectorError::technical(
+            "SSL_HANDSHAKE_FAILED",
+            format!(
+                "TLS handshake failed: {}. The server certificate may not be trusted — set clientTls.trustedCertificate on the task or a CA bundle on the runtime",
+                e.message
+            ),
+        ),
+        K::ClientCertificate => ConnectorError::input(format!("{BAD_MATERIAL}: {}", e.message)),
+        K::ProxyTunnel(status) => ConnectorError::technical(
+            status.to_string(),
+            isahc::http::StatusCode::from_u16(status)
+                .ok()
+                .and_then(|s| s.canonical_reason())
+                .unwrap_or("[no reason]"),
+        ),
     }
 }
 
@@ -286,6 +302,7 @@ async fn fetch_token(
     oauth: &OAuth,
     transport: &dyn Transport,
     options: &ClientOptions,
+    tls: &ClientTls,
 ) -> Result<(String, Option<f64>), ConnectorError> {
     request::check_url(&oauth.endpoint, options)?;
     let mut form = Map::new();
@@ -327,6 +344,8 @@ async fn fetch_token(
         connect_timeout: timeout,
         read_timeout: timeout,
         follow_redirects: false,
+        proxy: request::route(&oauth.endpoint, options)?,
+        tls: tls.clone(),
     };
     let resp = transport.send(req).await.map_err(|e| transport_error(&e))?;
     if resp.status >= 400 {
@@ -360,6 +379,7 @@ pub(crate) async fn resolve(
     transport: &dyn Transport,
     cache: &TokenCache,
     options: &ClientOptions,
+    tls: &ClientTls,
 ) -> Result<AuthParts, ConnectorError> {
     let mut parts = AuthParts::default();
     match auth {
@@ -382,7 +402,7 @@ pub(crate) async fn resolve(
             let token = match cache.get(oauth) {
                 Some(t) => t,
                 None => {
-                    let (token, expires_in) = fetch_token(oauth, transport, options).await?;
+                    let (token, expires_in) = fetch_token(oauth, transport, options, tls).await?;
                     cache.put(oauth.clone(), token.clone(), expires_in);
                     token
                 }

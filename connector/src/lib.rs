@@ -19,7 +19,8 @@
 //!
 //! Modules: [`template`] (loading), `inputs` (Zeebe input mappings), [`secrets`]
 //! (providers, substitution, redaction), `auth`, [`request`] (URL, query, headers, body,
-//! blocklist), [`transport`] (isahc), [`response`], [`document`] (placeholder),
+//! blocklist), [`proxy`] (proxy settings and non-proxy hosts), [`transport`] (isahc, TLS),
+//! [`response`] (including `storeResponse` / `documentReturnFormat`), [`document`] (stores),
 //! [`outcome`] (output mapping, FEEL functions), [`runtime`].
 
 mod auth;
@@ -28,15 +29,21 @@ mod error;
 mod inputs;
 pub mod loopback;
 pub mod outcome;
+pub mod proxy;
+mod proxy_tls;
 pub mod request;
 pub mod response;
 pub mod runtime;
 pub mod secrets;
 pub mod template;
+mod tls;
 pub mod transport;
 
 pub use auth::TokenCache;
-pub use document::{DocumentStore, NoDocumentStore};
+pub use document::{
+    DocumentMetadata, DocumentReference, DocumentStore, FileSystemDocumentStore,
+    InMemoryDocumentStore, NoDocumentStore,
+};
 pub use error::{ConnectorError, Retry, TemplateError};
 pub use outcome::{register_functions, Outcome};
 pub use request::Blocklist;
@@ -47,5 +54,6 @@ pub use secrets::{
 };
 pub use template::{Input, Template};
 pub use transport::{
-    ClientOptions, IsahcTransport, Transport, WireRequest, WireResponse, DEFAULT_MAX_RESPONSE_BYTES,
+    ClientOptions, ClientTls, IsahcTransport, ProxyOptions, ProxyServer, TlsOptions, Transport,
+    WireRequest, WireResponse, DEFAULT_MAX_RESPONSE_BYTES,
 };

@@ -21,7 +21,6 @@ use crate::{request, response};
 struct Inner {
     engine: Engine,
     secrets: Arc<dyn SecretProvider>,
-    #[allow(dead_code)]
     documents: Arc<dyn DocumentStore>,
     transport: Arc<dyn Transport>,
     options: ClientOptions,
@@ -47,7 +46,8 @@ impl RuntimeBuilder {
         self
     }
 
-    /// The document store (default: none).
+    /// The document store (default: none; see [`crate::InMemoryDocumentStore`] and
+    /// [`crate::FileSystemDocumentStore`]).
     pub fn documents(mut self, store: impl DocumentStore + 'static) -> Self {
         self.documents = Arc::new(store);
         self
@@ -287,10 +287,11 @@ impl CompiledTemplate {
             rt.transport.as_ref(),
             &rt.tokens,
             &rt.options,
+            &input.client_tls,
         )
         .await?;
         auth::redact_derived(&input.authentication, Some(&auth), redactor);
-        let wire = input.build(&auth, &rt.options)?;
+        let wire = input.build(&auth, &rt.options, rt.documents.as_ref())?;
         let resp = rt
             .transport
             .send(wire)
@@ -299,7 +300,7 @@ impl CompiledTemplate {
         if resp.status >= 400 {
             return Err(response::http_error(&resp));
         }
-        Ok(response::result_json(&resp))
+        response::result_with_format(&resp, &input.response_format, rt.documents.as_ref())
     }
 }
 

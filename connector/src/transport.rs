@@ -1,13 +1,19 @@
 //! The HTTP transport: a small trait speaking our own request and response types, and its
-//! isahc implementation. Client options reserve room for proxies and TLS trust (not yet
-//! implemented).
+//! isahc implementation with proxies (chosen per request), runtime and per-task TLS trust, and
+//! client certificates.
 
 use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
+use std::path::PathBuf;
+
 use futures_lite::AsyncReadExt;
-use isahc::config::{Configurable, RedirectPolicy};
+use isahc::auth::{Authentication, Credentials};
+use isahc::config::{CaCertificate, ClientCertificate, Configurable, PrivateKey, RedirectPolicy};
+
+pub use crate::proxy::{ProxyOptions, ProxyServer};
+pub use crate::tls::ClientTls;
 
 /// An HTTP request ready for the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,6 +34,10 @@ pub struct WireRequest {
     pub read_timeout: Option<Duration>,
     /// Follow 3xx redirects.
     pub follow_redirects: bool,
+    /// The proxy to go through, or `None` to connect directly.
+    pub proxy: Option<ProxyServer>,
+    /// Per-request TLS trust and client certificate.
+    pub tls: ClientTls,
 }
 
 /// An HTTP response as received.
@@ -54,6 +64,13 @@ pub enum TransportErrorKind {
     Protocol,
     /// The request itself is invalid (bad URL, header).
     InvalidRequest,
+    /// The TLS handshake failed (e.g. the server certificate is not trusted).
+    Tls,
+    /// The client certificate or key could not be used.
+    ClientCertificate,
+    /// The proxy refused the CONNECT tunnel with this status (`407` or `401` for a missing or
+    /// wrong login).
+    ProxyTunnel(u16),
     /// The response body is larger than [`ClientOptions::max_response_bytes`].
     TooLarge,
 }
@@ -78,22 +95,26 @@ pub trait Transport: Send + Sync {
     fn send(&self, request: WireRequest) -> SendFuture<'_>;
 }
 
-/// Proxy settings (placeholder: proxies are a separate issue; only `None` exists for now).
+/// Runtime-wide TLS settings.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ProxyOptions {
-    /// Connect directly.
-    #[default]
-    None,
+pub struct TlsOptions {
+    /// A PEM CA bundle file trusted instead of the system's default store (a task's
+    /// `clientTls.trustedCertificate` replaces it for that task).
+    pub ca_bundle: Option<PathBuf>,
 }
 
-/// TLS trust settings (placeholder: custom CAs and client certificates are a separate issue).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum TlsOptions {
+impl TlsOptions {
     /// The system's default trust store.
-    #[default]
-    SystemDefault,
+    pub fn system_default() -> Self {
+        TlsOptions::default()
+    }
+
+    /// Trust the CA certificates in a PEM bundle file.
+    pub fn ca_bundle(path: impl Into<PathBuf>) -> Self {
+        TlsOptions {
+            ca_bundle: Some(path.into()),
+        }
+    }
 }
 
 /// Options of the HTTP client.
@@ -103,8 +124,11 @@ pub struct ClientOptions {
     pub user_agent: String,
     /// URL blocklist (`CAMUNDA_CONNECTOR_HTTP_BLOCK_*`).
     pub blocklist: crate::request::Blocklist,
-    /// Proxy settings.
+    /// Proxy settings of the runtime (the JVM `http(s).proxyHost` … properties' counterpart).
     pub proxy: ProxyOptions,
+    /// Proxy settings from `CONNECTOR_HTTP(S)_PROXY_*`; for a target's scheme they win over
+    /// [`ClientOptions::proxy`].
+    pub proxy_env: ProxyOptions,
     /// TLS settings.
     pub tls: TlsOptions,
     /// The largest response body read, in bytes (after content decoding); a larger one fails
@@ -116,13 +140,15 @@ pub struct ClientOptions {
 pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 50 * 1024 * 1024;
 
 impl Default for ClientOptions {
-    /// Options from the environment: the blocklist is read from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`.
+    /// Options from the environment: the blocklist from `CAMUNDA_CONNECTOR_HTTP_BLOCK_*`, the
+    /// proxies from `CONNECTOR_HTTP(S)_PROXY_*`; no runtime proxy, the system's trust store.
     fn default() -> Self {
         ClientOptions {
             user_agent: format!("camunda-connector-rs/{}", env!("CARGO_PKG_VERSION")),
             blocklist: crate::request::Blocklist::from_env(),
-            proxy: ProxyOptions::None,
-            tls: TlsOptions::SystemDefault,
+            proxy: ProxyOptions::none(),
+            proxy_env: ProxyOptions::from_env(),
+            tls: TlsOptions::system_default(),
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
         }
     }
@@ -132,18 +158,23 @@ impl Default for ClientOptions {
 #[derive(Clone, Debug)]
 pub struct IsahcTransport {
     client: isahc::HttpClient,
+    ca_bundle: Option<PathBuf>,
     max_response_bytes: u64,
 }
 
 impl IsahcTransport {
-    /// A client for the given options.
+    /// A client for the given options (the runtime CA bundle; proxies are chosen per request).
     pub fn new(options: &ClientOptions) -> Result<Self, TransportError> {
-        let client = isahc::HttpClient::builder()
+        let mut builder = isahc::HttpClient::builder()
             .title_case_headers(true)
-            .build()
-            .map_err(|e| map_error(&e))?;
+            .proxy(None);
+        if let Some(path) = &options.tls.ca_bundle {
+            builder = builder.ssl_ca_certificate(CaCertificate::file(path));
+        }
+        let client = builder.build().map_err(|e| map_error(&e, false))?;
         Ok(IsahcTransport {
             client,
+            ca_bundle: options.tls.ca_bundle.clone(),
             max_response_bytes: options.max_response_bytes,
         })
     }
@@ -170,6 +201,68 @@ impl Transport for IsahcTransport {
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
             }
+            let https = request
+                .url
+                .get(..8)
+                .is_some_and(|s| s.eq_ignore_ascii_case("https://"));
+            // An https proxy is reached through a local TLS bridge held for this request.
+            let mut bridge = None;
+            match &request.proxy {
+                None => builder = builder.proxy(None),
+                Some(proxy) => {
+                    let target = if proxy.scheme.eq_ignore_ascii_case("https") {
+                        let b = crate::proxy_tls::ProxyBridge::start(
+                            proxy,
+                            self.ca_bundle.as_deref(),
+                            request.tls.trusted_certificate.as_deref(),
+                        )
+                        .map_err(|message| TransportError {
+                            kind: TransportErrorKind::Tls,
+                            message,
+                        })?;
+                        let uri = b.uri();
+                        bridge = Some(b);
+                        uri
+                    } else {
+                        proxy.uri()
+                    };
+                    let uri = target
+                        .parse::<isahc::http::Uri>()
+                        .map_err(|e| TransportError {
+                            kind: TransportErrorKind::InvalidRequest,
+                            message: format!("invalid proxy '{}': {e}", proxy.uri()),
+                        })?;
+                    builder = builder.proxy(uri);
+                    if let Some((user, password)) = &proxy.credentials {
+                        builder = builder
+                            .proxy_authentication(Authentication::basic())
+                            .proxy_credentials(Credentials::new(user.as_str(), password.as_str()));
+                    }
+                }
+            }
+            // A task's trusted PEM goes to a file held until the response is read.
+            let _trusted = match &request.tls.trusted_certificate {
+                Some(pem) => {
+                    let file = crate::tls::TempPem::write(pem).map_err(|e| TransportError {
+                        kind: TransportErrorKind::Io,
+                        message: format!("cannot write the trusted certificate: {e}"),
+                    })?;
+                    builder = builder.ssl_ca_certificate(CaCertificate::file(file.path()));
+                    Some(file)
+                }
+                None => None,
+            };
+            if let (Some(cert), Some(key)) = (
+                &request.tls.client_certificate,
+                &request.tls.client_private_key,
+            ) {
+                let key = PrivateKey::pem(
+                    key.as_bytes().to_vec(),
+                    request.tls.private_key_password.clone(),
+                );
+                builder = builder
+                    .ssl_client_certificate(ClientCertificate::pem(cert.as_bytes().to_vec(), key));
+            }
             // An empty POST/PUT/PATCH goes out as "no body" plus `Content-Length: 0`, so that
             // curl does not add a form Content-Type of its own.
             let body = if request.body.is_empty() {
@@ -188,11 +281,37 @@ impl Transport for IsahcTransport {
                 kind: TransportErrorKind::InvalidRequest,
                 message: e.to_string(),
             })?;
-            let mut response = self
-                .client
-                .send_async(req)
-                .await
-                .map_err(|e| map_error(&e))?;
+            let mut response = match self.client.send_async(req).await {
+                Ok(r) => r,
+                Err(e) => {
+                    let mut error = map_error(&e, https);
+                    if let Some(failure) = bridge.as_ref().and_then(|b| b.failure()) {
+                        return Err(TransportError {
+                            kind: TransportErrorKind::Tls,
+                            message: failure,
+                        });
+                    }
+                    if request.tls.client_certificate.is_some()
+                        && e.kind() == isahc::error::ErrorKind::Unknown
+                        && e.remote_addr().is_none()
+                    {
+                        // libcurl rejects an unreadable key (or wrong password) before
+                        // connecting, as a "bad argument".
+                        error.kind = TransportErrorKind::ClientCertificate;
+                        error.message = "the client certificate or private key cannot be loaded (wrong privateKeyPassword?)".into();
+                    }
+                    if let (true, Some(proxy), TransportErrorKind::Io, None) =
+                        (https, &request.proxy, error.kind, &bridge)
+                    {
+                        // libcurl's "CONNECT tunnel failed, response 407" does not reach us
+                        // through isahc: ask the proxy once more to learn its answer.
+                        if let Some(status) = probe_connect(proxy, &request.url) {
+                            error.kind = TransportErrorKind::ProxyTunnel(status);
+                        }
+                    }
+                    return Err(error);
+                }
+            };
             let bytes = read_body(&mut response, self.max_response_bytes).await?;
             let status = response.status();
             let headers = response
@@ -256,9 +375,54 @@ async fn read_body(
     Ok(bytes)
 }
 
-fn map_error(e: &isahc::Error) -> TransportError {
+/// Send `CONNECT host:port` to a plain-HTTP proxy (with its Basic login) and return the
+/// status if the proxy refuses the tunnel.
+fn probe_connect(proxy: &ProxyServer, url: &str) -> Option<u16> {
+    use base64::Engine as _;
+    use std::io::{BufRead, BufReader, Write};
+    if proxy.scheme != "http" {
+        return None;
+    }
+    let parts = crate::request::url::parse(url).ok()?;
+    let (host, port) = crate::request::url::host_and_port(parts.authority)?;
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_string()
+    };
+    let target = format!("{host}:{}", port.unwrap_or(443));
+    let addr = std::net::ToSocketAddrs::to_socket_addrs(&(proxy.host.as_str(), proxy.port))
+        .ok()?
+        .next()?;
+    let timeout = Duration::from_secs(5);
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, timeout).ok()?;
+    stream.set_read_timeout(Some(timeout)).ok()?;
+    let mut head = format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n");
+    if let Some((user, password)) = &proxy.credentials {
+        let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+        head.push_str(&format!("Proxy-Authorization: Basic {token}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    let mut line = String::new();
+    BufReader::new(&stream).read_line(&mut line).ok()?;
+    let status: u16 = line.split_whitespace().nth(1)?.parse().ok()?;
+    (status >= 300).then_some(status)
+}
+
+/// The status of a refused CONNECT in libcurl's message ("CONNECT tunnel failed, response 407").
+fn connect_status(message: &str) -> Option<u16> {
+    let (_, rest) = message.split_once("CONNECT tunnel failed, response ")?;
+    rest.get(..3)?.parse().ok()
+}
+
+fn map_error(e: &isahc::Error, https: bool) -> TransportError {
     use isahc::error::ErrorKind as K;
+    let text = e.to_string();
     let kind = match e.kind() {
+        _ if connect_status(&text).is_some() => {
+            TransportErrorKind::ProxyTunnel(connect_status(&text).unwrap_or(502))
+        }
         // No connection was ever made: a connect timeout, an I/O failure like a refusal.
         K::Timeout if e.remote_addr().is_none() => TransportErrorKind::Io,
         K::Timeout => TransportErrorKind::Timeout,
@@ -267,6 +431,16 @@ fn map_error(e: &isahc::Error) -> TransportError {
         K::ProtocolViolation if curl_code(e) == Some(52) => TransportErrorKind::Io,
         K::ProtocolViolation | K::InvalidContentEncoding => TransportErrorKind::Protocol,
         K::InvalidRequest => TransportErrorKind::InvalidRequest,
+        K::BadClientCertificate => TransportErrorKind::ClientCertificate,
+        K::BadServerCertificate | K::TlsEngine => TransportErrorKind::Tls,
+        // Handshake failures after the certificate check (e.g. the server wants a client
+        // certificate) come back as connect or read errors naming SSL/TLS.
+        K::ConnectionFailed | K::Io
+            if https
+                && (text.contains("SSL") || text.contains("TLS") || text.contains("alert")) =>
+        {
+            TransportErrorKind::Tls
+        }
         _ => TransportErrorKind::Io,
     };
     TransportError {

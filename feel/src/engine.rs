@@ -37,8 +37,8 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 256,
-            max_steps: Some(50_000_000),
-            max_items: 10_000_000,
+            max_steps: Some(10_000_000),
+            max_items: 1_000_000,
             max_string_len: 64 * 1024 * 1024,
         }
     }

@@ -28,6 +28,7 @@ pub mod compatibility {
 }
 
 mod builtins;
+pub mod cli;
 mod engine;
 mod error;
 mod eval;

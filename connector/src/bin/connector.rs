@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! connector run <template.json | model.bpmn --task ID> [--variables vars.json] [--secrets secrets.json]
+//!               [--ca-bundle ca.pem] [--documents DIR]
 //! connector demo
 //! ```
 //! Exit status: 0 for every outcome (complete, bpmnError, failed), 2 for unreadable input.
@@ -40,6 +41,12 @@ enum Command {
         /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
         #[arg(long)]
         secrets: Option<PathBuf>,
+        /// A PEM CA bundle trusted instead of the system's trust store.
+        #[arg(long)]
+        ca_bundle: Option<PathBuf>,
+        /// A directory used as the document store (uploads, storeResponse).
+        #[arg(long)]
+        documents: Option<PathBuf>,
     },
     /// Start a loopback HTTP server and run a sample template against it.
     Demo,
@@ -63,12 +70,25 @@ fn load_template(path: &Path, task: Option<&str>) -> Result<Template, String> {
     }
 }
 
-fn run(
-    template: &Path,
-    task: Option<&str>,
-    variables: Option<&Path>,
-    secrets: Option<&Path>,
-) -> Result<Json, String> {
+/// The `run` command's options.
+struct RunArgs<'a> {
+    template: &'a Path,
+    task: Option<&'a str>,
+    variables: Option<&'a Path>,
+    secrets: Option<&'a Path>,
+    ca_bundle: Option<&'a Path>,
+    documents: Option<&'a Path>,
+}
+
+fn run(args: &RunArgs<'_>) -> Result<Json, String> {
+    let RunArgs {
+        template,
+        task,
+        variables,
+        secrets,
+        ca_bundle,
+        documents,
+    } = *args;
     let template = load_template(template, task)?;
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
@@ -79,8 +99,18 @@ fn run(
         return Err("the variables file must hold a JSON object".into());
     }
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
-    let runtime = Runtime::builder()
-        .secrets(connector::runtime::file_then_env_secrets(file))
+    let mut builder = Runtime::builder().secrets(connector::runtime::file_then_env_secrets(file));
+    if let Some(path) = ca_bundle {
+        builder = builder.client_options(connector::ClientOptions {
+            tls: connector::TlsOptions::ca_bundle(path),
+            ..connector::ClientOptions::default()
+        });
+    }
+    if let Some(dir) = documents {
+        builder = builder
+            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
+    }
+    let runtime = builder
         .build()
         .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
     Ok(match runtime.compile(&template) {
@@ -152,12 +182,16 @@ fn main() -> ExitCode {
             task,
             variables,
             secrets,
-        } => run(
+            ca_bundle,
+            documents,
+        } => run(&RunArgs {
             template,
-            task.as_deref(),
-            variables.as_deref(),
-            secrets.as_deref(),
-        ),
+            task: task.as_deref(),
+            variables: variables.as_deref(),
+            secrets: secrets.as_deref(),
+            ca_bundle: ca_bundle.as_deref(),
+            documents: documents.as_deref(),
+        }),
         Command::Demo => demo(),
     };
     match result {

@@ -1,7 +1,11 @@
 //! Request body serialisation by content type: JSON (with `ignoreNullValues`),
-//! `application/x-www-form-urlencoded`, `multipart/form-data` fields, and raw text.
+//! `application/x-www-form-urlencoded`, `multipart/form-data` fields and documents, and raw
+//! text. Document references become binary parts (multipart) or base64 strings (JSON).
 
 use serde_json::Value as Json;
+
+use crate::document::{self, DocumentError, DocumentStore};
+use crate::error::ConnectorError;
 
 /// A serialised body, and the Content-Type to send when the body decides it (multipart).
 pub(crate) struct Serialised {
@@ -9,13 +13,24 @@ pub(crate) struct Serialised {
     pub(crate) content_type: Option<String>,
 }
 
+fn document_error(e: DocumentError) -> ConnectorError {
+    ConnectorError::input(format!(
+        "Failed to read a document of the request body: {e}"
+    ))
+}
+
 /// Serialise `body` for the given request Content-Type (already looked up case-insensitively).
-pub(crate) fn serialise(body: &Json, content_type: Option<&str>, ignore_nulls: bool) -> Serialised {
+pub(crate) fn serialise(
+    body: &Json,
+    content_type: Option<&str>,
+    ignore_nulls: bool,
+    store: &dyn DocumentStore,
+) -> Result<Serialised, ConnectorError> {
     let lower = content_type
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let charset = charset(&lower);
-    match body {
+    Ok(match body {
         Json::String(s) => plain(encode_text(s, charset.as_deref())),
         Json::Object(map) if lower.contains("application/x-www-form-urlencoded") => {
             plain(form_encode(map).into_bytes())
@@ -24,7 +39,7 @@ pub(crate) fn serialise(body: &Json, content_type: Option<&str>, ignore_nulls: b
             let boundary =
                 boundary_of(content_type.unwrap_or_default()).unwrap_or_else(new_boundary);
             Serialised {
-                bytes: multipart(map, &boundary),
+                bytes: multipart(map, &boundary, store)?,
                 content_type: Some(format!("multipart/form-data; boundary={boundary}")),
             }
         }
@@ -34,9 +49,10 @@ pub(crate) fn serialise(body: &Json, content_type: Option<&str>, ignore_nulls: b
             } else {
                 other.clone()
             };
+            let json = document::replace_with_base64(&json, store).map_err(document_error)?;
             plain(encode_text(&json.to_string(), charset.as_deref()))
         }
-    }
+    })
 }
 
 fn plain(bytes: Vec<u8>) -> Serialised {
@@ -133,32 +149,72 @@ fn new_boundary() -> String {
     format!("----connector-boundary-{:016x}", h.finish())
 }
 
-fn multipart(map: &serde_json::Map<String, Json>, boundary: &str) -> Vec<u8> {
-    let mut out = String::new();
-    let mut part = |name: &str, value: &Json| {
+fn quoted(text: &str) -> String {
+    text.replace('"', "%22").replace(['\r', '\n'], " ")
+}
+
+fn multipart(
+    map: &serde_json::Map<String, Json>,
+    boundary: &str,
+    store: &dyn DocumentStore,
+) -> Result<Vec<u8>, ConnectorError> {
+    let mut out = Vec::new();
+    let mut part = |name: &str, value: &Json| -> Result<(), ConnectorError> {
         if value.is_null() {
-            return;
+            return Ok(());
         }
-        out.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{}\r\n",
-            name.replace('"', "%22"),
-            field_text(value)
-        ));
+        if document::is_reference(value) {
+            let doc = document::load(value, store).map_err(document_error)?;
+            let file_name = doc.file_name.unwrap_or_else(|| name.to_string());
+            let content_type = doc
+                .content_type
+                .filter(|ct| ct.contains('/') && !ct.contains(['\r', '\n']))
+                .unwrap_or_else(|| "application/octet-stream".into());
+            out.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\nContent-Type: {content_type}\r\n\r\n",
+                    quoted(name),
+                    quoted(&file_name)
+                )
+                .as_bytes(),
+            );
+            out.extend_from_slice(&doc.content);
+            out.extend_from_slice(b"\r\n");
+            return Ok(());
+        }
+        out.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n{}\r\n",
+                quoted(name),
+                field_text(value)
+            )
+            .as_bytes(),
+        );
+        Ok(())
     };
     for (name, value) in map {
         match value {
-            Json::Array(items) => items.iter().for_each(|item| part(name, item)),
-            other => part(name, other),
+            Json::Array(items) => {
+                for item in items {
+                    part(name, item)?;
+                }
+            }
+            other => part(name, other)?,
         }
     }
-    out.push_str(&format!("--{boundary}--\r\n"));
-    out.into_bytes()
+    out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::document::NoDocumentStore;
     use serde_json::json;
+
+    fn serialise(body: &Json, ct: Option<&str>, nulls: bool) -> Serialised {
+        super::serialise(body, ct, nulls, &NoDocumentStore).unwrap()
+    }
 
     fn text(s: &Serialised) -> &str {
         std::str::from_utf8(&s.bytes).unwrap()

@@ -13,8 +13,11 @@ pub use blocklist::{BlockRule, Blocklist};
 pub(crate) use body::form_encode;
 
 use crate::auth::{self, AuthParts, Authentication};
+use crate::document::DocumentStore;
 use crate::error::ConnectorError;
-use crate::transport::{ClientOptions, WireRequest};
+use crate::response::ResponseFormat;
+use crate::tls::ClientTls;
+use crate::transport::{ClientOptions, ProxyServer, WireRequest};
 
 /// Default connection and read timeout in seconds.
 pub const DEFAULT_TIMEOUT_SECS: u64 = 20;
@@ -33,6 +36,8 @@ pub(crate) struct HttpInput {
     pub(crate) read_timeout: Option<Duration>,
     pub(crate) follow_redirects: bool,
     pub(crate) ignore_null_values: bool,
+    pub(crate) client_tls: ClientTls,
+    pub(crate) response_format: ResponseFormat,
 }
 
 /// Collects constraint violations into Camunda's validation message.
@@ -193,7 +198,24 @@ pub(crate) fn parse(inputs: &Json) -> Result<HttpInput, ConnectorError> {
         read_timeout: seconds(read_secs),
         follow_redirects: bool_field(obj, "followRedirects")?,
         ignore_null_values: bool_field(obj, "ignoreNullValues")?,
+        client_tls: ClientTls::parse(obj.get("clientTls"))?,
+        response_format: ResponseFormat::parse(
+            obj.get("documentReturnFormat"),
+            bool_field(obj, "storeResponse")?,
+        )?,
     })
+}
+
+/// The proxy for a URL (by its scheme and host), or `None` to connect directly.
+pub(crate) fn route(
+    url: &str,
+    options: &ClientOptions,
+) -> Result<Option<ProxyServer>, ConnectorError> {
+    let parts = url::parse(url)?;
+    let host = url::host_and_port(parts.authority).map_or("", |(h, _)| h);
+    crate::proxy::select(&options.proxy_env, &options.proxy, parts.scheme, host)
+        .map(|p| p.cloned())
+        .map_err(ConnectorError::input)
 }
 
 /// Check a URL against the blocklist and for a scheme and host.
@@ -213,6 +235,7 @@ impl HttpInput {
         &self,
         auth: &AuthParts,
         options: &ClientOptions,
+        documents: &dyn DocumentStore,
     ) -> Result<WireRequest, ConnectorError> {
         let user_content_type = self
             .headers
@@ -224,7 +247,8 @@ impl HttpInput {
                 b,
                 user_content_type.as_deref(),
                 self.ignore_null_values,
-            )),
+                documents,
+            )?),
             _ => None,
         };
         let base = if self.skip_encoding {
@@ -287,8 +311,11 @@ impl HttpInput {
         {
             headers.push(("User-Agent".into(), options.user_agent.clone()));
         }
+        let proxy = route(&url, options)?;
         Ok(WireRequest {
             method: self.method.clone(),
+            proxy,
+            tls: self.client_tls.clone(),
             url,
             headers,
             body: body.map(|b| b.bytes).unwrap_or_default(),
@@ -340,7 +367,11 @@ mod tests {
         )
         .unwrap();
         let w = p
-            .build(&AuthParts::default(), &ClientOptions::default())
+            .build(
+                &AuthParts::default(),
+                &ClientOptions::default(),
+                &crate::document::NoDocumentStore,
+            )
             .unwrap();
         assert!(w.body.is_empty());
         assert_eq!(

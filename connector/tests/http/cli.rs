@@ -71,3 +71,41 @@ fn demo_runs_end_to_end_on_loopback() {
         json!({"outcome": "complete", "variables": {"name": "Ada Lovelace", "status": 200}})
     );
 }
+
+#[test]
+fn run_with_a_ca_bundle_and_a_document_directory() {
+    let certs = connector::loopback::tls::TestCertificates::generate().unwrap();
+    let server = LoopbackServer::start_tls(&certs, false, |_| {
+        CannedResponse::new(200, "%PDF-1.4 cli").header("Content-Type", "application/pdf")
+    })
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("connector-cli-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bundle = dir.join("ca.pem");
+    std::fs::write(&bundle, &certs.ca_pem).unwrap();
+    let docs = dir.join("docs");
+    let template = dir.join("t.json");
+    std::fs::write(&template, json!({"inputs": {"method": "GET", "url": format!("{}/r.pdf", server.url()), "storeResponse": "=true"},
+        "taskHeaders": {"resultExpression": "={id: response.document.documentId}"}}).to_string()).unwrap();
+    let (code, stdout) = connector(&[
+        "run",
+        template.to_str().unwrap(),
+        "--ca-bundle",
+        bundle.to_str().unwrap(),
+        "--documents",
+        docs.to_str().unwrap(),
+    ]);
+    assert_eq!(code, Some(0));
+    let out: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(out["outcome"], "complete", "{out}");
+    let id = out["variables"]["id"].as_str().unwrap();
+    assert_eq!(std::fs::read(docs.join(id)).unwrap(), b"%PDF-1.4 cli");
+    // Without the bundle the server is not trusted.
+    let (_, stdout) = connector(&["run", template.to_str().unwrap()]);
+    let out: Json = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        out["variables"]["error"]["code"], "SSL_HANDSHAKE_FAILED",
+        "{out}"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}

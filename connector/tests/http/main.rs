@@ -7,5 +7,8 @@ mod auth;
 mod body;
 mod cli;
 mod common;
+mod documents;
 mod output;
+mod proxy;
 mod request;
+mod tls;

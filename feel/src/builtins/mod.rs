@@ -6,14 +6,17 @@
 //! positional and named arguments in one place ([`Builtin`]'s `Callable` impl), so a
 //! built-in receives exactly one value per declared parameter.
 
+mod blocks;
 mod boolean;
 mod context;
 mod conversion;
 mod list;
 mod numeric;
 mod range;
+mod regex;
 mod string;
 mod temporal;
+mod util;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -125,7 +128,8 @@ impl Builtin {
         let n = args.len();
         for o in &self.overloads {
             let p = o.params.len();
-            if o.variadic && p >= 1 && n + 1 >= p {
+            // a function whose only parameter is varargs needs at least one argument
+            if o.variadic && p >= 1 && n + 1 >= p && !(p == 1 && n == 0) {
                 let rest: Vec<Value> = args.split_off(p - 1);
                 let rest = if p == 1 && rest.len() == 1 && matches!(rest[0], Value::List(_)) {
                     rest.into_iter().next().unwrap_or_default()

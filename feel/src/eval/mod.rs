@@ -99,6 +99,7 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                 eval(node, scope, st)
             };
             match &v {
+                Value::Null if !input.is_null() => Value::Null,
                 Value::Bool(_) if uses_input => v,
                 Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
                 Value::List(items) => {
@@ -137,8 +138,14 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
 
 /// Whether a unary test expression refers to the input value `?`.
 fn mentions_input(n: &Node) -> bool {
+    mentions_name(n, "?")
+}
+
+/// Whether an expression refers to `name` anywhere (function bodies included).
+fn mentions_name(n: &Node, target: &str) -> bool {
+    let mentions_input = |n: &Node| mentions_name(n, target);
     match &n.expr {
-        Expr::Name(name) => name.as_ref() == "?",
+        Expr::Name(name) => name.as_ref() == target,
         Expr::Literal(_) => false,
         Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => {
             mentions_input(a)
@@ -175,7 +182,7 @@ fn mentions_input(n: &Node) -> bool {
                     CallArgs::Named(a) => a.iter().any(|(_, v)| mentions_input(v)),
                 }
         }
-        Expr::Function(_) => false,
+        Expr::Function(def) => mentions_input(&def.body),
     }
 }
 
@@ -325,7 +332,9 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         }
         Expr::For(iters, body) => {
             let mut results = Vec::new();
-            if for_loop(iters, body, scope, st, &mut results) {
+            // `partial` (the results so far) is only built when the body refers to it
+            let partial = mentions_name(body, "partial");
+            if for_loop(iters, body, partial, scope, st, &mut results) {
                 Value::list(results)
             } else {
                 Value::Null
@@ -381,6 +390,14 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             let s = eval(start, scope, st);
             let e = eval(end, scope, st);
             st.span = n.span;
+            if s.is_null() || e.is_null() {
+                // `null` is not an unbounded end: only `< x`, `>= x`, … have one
+                st.warn(
+                    WarningKind::InvalidType,
+                    format!("invalid range: '{s}' .. '{e}'"),
+                );
+                return Value::Null;
+            }
             make_range(s, *start_included, e, *end_included, st)
         }
         Expr::UnaryCmp(op, e) => {
@@ -397,6 +414,10 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             filter(l, cond, scope, st)
         }
         Expr::Path(base, name) => {
+            // fast path: a chain of context entries resolved by reference, one clone at the end
+            if let Some(v) = resolve_ref(n, scope) {
+                return v.clone();
+            }
             let b = eval(base, scope, st);
             st.span = n.span;
             path(&b, name, st)
@@ -406,6 +427,19 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             def: def.clone(),
             captured: scope.locals(),
         })),
+    }
+}
+
+/// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any
+/// step is not a plain context entry (the general path then runs and reports problems).
+fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
+    match &n.expr {
+        Expr::Name(name) => scope.get(name),
+        Expr::Path(base, name) => match resolve_ref(base, scope)? {
+            Value::Context(ctx) => ctx.get(name),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -555,18 +589,23 @@ fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Opti
 fn for_loop(
     iters: &[Iterator],
     body: &Node,
+    with_partial: bool,
     scope: &Scope<'_>,
     st: &mut State<'_>,
     results: &mut Vec<Value>,
 ) -> bool {
     let Some((first, rest)) = iters.split_first() else {
-        let partial = Value::list(results.clone());
-        let s = Scope::One {
-            parent: scope,
-            name: "partial",
-            value: partial,
+        let v = if with_partial {
+            let partial = Value::list(results.clone());
+            let s = Scope::One {
+                parent: scope,
+                name: "partial",
+                value: partial,
+            };
+            eval(body, &s, st)
+        } else {
+            eval(body, scope, st)
         };
-        let v = eval(body, &s, st);
         results.push(v);
         return true;
     };
@@ -589,7 +628,7 @@ fn for_loop(
             name: &first.name,
             value: item,
         };
-        if !for_loop(rest, body, &s, st, results) {
+        if !for_loop(rest, body, with_partial, &s, st, results) {
             return false;
         }
     }

@@ -6,67 +6,120 @@
 //! keeping every byte offset. The grammar accepts the marker inside a name, and the
 //! parser reads the name's text back from the original source.
 
-use regex::Regex;
+use std::collections::HashMap;
 
 /// The byte that stands for a separator inside a known name.
 pub(crate) const JOIN: char = '\x1F';
 
-/// Finds known multi-word names in expression text.
-#[derive(Clone)]
+/// Finds known multi-word names in expression text: names indexed by their first word, each
+/// a sequence of parts (words and single symbol characters) with the gaps between them.
+#[derive(Clone, Default)]
 pub(crate) struct NameMatcher {
-    regex: Option<Regex>,
+    by_first: HashMap<String, Vec<Pattern>>,
+}
+
+#[derive(Clone)]
+struct Pattern {
+    parts: Vec<String>,
+    /// `spaced[i]`: whether whitespace separates part `i` from part `i + 1`.
+    spaced: Vec<bool>,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '?'
 }
 
 fn is_multi(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .chars()
-            .any(|c| !(c.is_alphanumeric() || c == '_' || c == '?'))
+    !name.is_empty() && name.chars().any(|c| !is_word_char(c))
 }
 
-fn pattern_for(name: &str) -> String {
-    let mut p = String::new();
-    let words: Vec<&str> = name.split_whitespace().collect();
-    for (i, w) in words.iter().enumerate() {
-        if i > 0 {
-            p.push_str(r"\s+");
+/// Tokens of `text`: maximal runs of word characters, or single other non-space characters;
+/// `(start, end)` byte offsets.
+fn tokens(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut it = text.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
         }
-        p.push_str(&regex::escape(w));
+        let mut end = i + c.len_utf8();
+        if is_word_char(c) {
+            while let Some(&(j, d)) = it.peek() {
+                if !is_word_char(d) {
+                    break;
+                }
+                end = j + d.len_utf8();
+                it.next();
+            }
+        }
+        out.push((i, end));
     }
-    let starts_word = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_');
-    let ends_word = name
-        .chars()
-        .last()
-        .is_some_and(|c| c.is_alphanumeric() || c == '_');
-    format!(
-        "{}{}{}",
-        if starts_word { r"\b" } else { "" },
-        p,
-        if ends_word { r"\b" } else { "" }
-    )
+    out
+}
+
+fn pattern(name: &str) -> Option<Pattern> {
+    let toks = tokens(name);
+    if toks.len() < 2 {
+        return None;
+    }
+    let parts = toks.iter().map(|&(s, e)| name[s..e].to_string()).collect();
+    let spaced = toks.windows(2).map(|w| w[1].0 > w[0].1).collect();
+    Some(Pattern { parts, spaced })
 }
 
 impl NameMatcher {
     /// A matcher for the multi-word names among `names`.
     pub(crate) fn new<'a>(names: impl Iterator<Item = &'a str>) -> Self {
-        let mut multi: Vec<&str> = names.filter(|n| is_multi(n) && n.len() < 200).collect();
-        multi.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
-        multi.dedup();
-        if multi.is_empty() {
-            return NameMatcher { regex: None };
+        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
+        for name in names.filter(|n| is_multi(n) && n.len() < 200) {
+            if let Some(p) = pattern(name) {
+                let list = by_first.entry(p.parts[0].clone()).or_default();
+                if !list
+                    .iter()
+                    .any(|q| q.parts == p.parts && q.spaced == p.spaced)
+                {
+                    list.push(p);
+                }
+            }
         }
-        let alternation: Vec<String> = multi.iter().map(|n| pattern_for(n)).collect();
-        let regex = Regex::new(&format!("(?:{})", alternation.join("|"))).ok();
-        NameMatcher { regex }
+        for list in by_first.values_mut() {
+            list.sort_by_key(|p| std::cmp::Reverse(p.parts.len()));
+        }
+        NameMatcher { by_first }
     }
 
-    /// Byte ranges of known names in `text`.
+    /// Byte ranges of known names in `text` (longest match first at each token).
     fn find(&self, text: &str, out: &mut Vec<(usize, usize)>) {
-        if let Some(re) = &self.regex {
-            out.extend(re.find_iter(text).map(|m| (m.start(), m.end())));
+        if self.by_first.is_empty() {
+            return;
+        }
+        let toks = tokens(text);
+        let mut i = 0;
+        while i < toks.len() {
+            let (s, e) = toks[i];
+            let mut matched = 0;
+            if let Some(cands) = self.by_first.get(&text[s..e]) {
+                for p in cands {
+                    let n = p.parts.len();
+                    let Some(window) = toks.get(i..i + n) else {
+                        continue;
+                    };
+                    let same = window
+                        .iter()
+                        .zip(&p.parts)
+                        .all(|(&(a, b), part)| &text[a..b] == part)
+                        && window
+                            .windows(2)
+                            .zip(&p.spaced)
+                            .all(|(w, sp)| (w[1].0 > w[0].1) == *sp);
+                    if same {
+                        out.push((s, window[n - 1].1));
+                        matched = n;
+                        break;
+                    }
+                }
+            }
+            i += matched.max(1);
         }
     }
 }

@@ -38,6 +38,28 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub(crate) const MULTI_WORD_PROPERTIES: &[&str] =
     &["time offset", "start included", "end included"];
 
+/// Words that cannot be names (unless written in backticks).
+const RESERVED: &[&str] = &[
+    "true",
+    "false",
+    "null",
+    "if",
+    "then",
+    "else",
+    "for",
+    "in",
+    "return",
+    "some",
+    "every",
+    "satisfies",
+    "and",
+    "or",
+    "between",
+    "instance",
+    "of",
+    "function",
+];
+
 type Result<T> = std::result::Result<T, Error>;
 
 /// Parsing state: the original text (names are read back from it) and limits.
@@ -530,7 +552,22 @@ impl Ctx<'_> {
                 })?;
                 Expr::Literal(v)
             }
-            Rule::name => Expr::Name(self.name_text(&pair)),
+            Rule::name => {
+                let name = self.name_text(&pair);
+                // `and(…)`/`or(…)` are Camunda's aliases of `all`/`any`: callable by name
+                let called = matches!(name.as_ref(), "and" | "or")
+                    && self
+                        .source
+                        .get(span.end..)
+                        .is_some_and(|r| r.trim_start().starts_with('('));
+                if !pair.as_str().starts_with('`') && RESERVED.contains(&name.as_ref()) && !called {
+                    return Err(syntax_error(
+                        format!("unexpected reserved word '{name}'"),
+                        span,
+                    ));
+                }
+                Expr::Name(name)
+            }
             Rule::paren_or_range | Rule::list_or_range | Rule::open_range => {
                 return self.bracketed(pair);
             }
@@ -637,6 +674,14 @@ impl Ctx<'_> {
         for p in pair.into_inner() {
             match p.as_rule() {
                 Rule::range_close => close = p.as_str().chars().next(),
+                Rule::unary_cmp => {
+                    // `(< 10)`: a unary comparison used as a value (a range)
+                    let mut parts = p.into_inner();
+                    let op = parts.next().ok_or_else(|| internal(span))?;
+                    let e = parts.next().ok_or_else(|| internal(span))?;
+                    let e = self.expression(e)?;
+                    return Ok(node(Expr::UnaryCmp(cmp_op(op.as_str()), Box::new(e)), span));
+                }
                 _ => exprs.push(self.expression(p)?),
             }
         }

@@ -16,8 +16,12 @@ use super::Value;
 /// ```
 #[derive(Clone, Default, PartialEq)]
 pub struct Context {
-    entries: IndexMap<Arc<str>, Value>,
+    entries: IndexMap<Arc<str>, Value, Hasher>,
 }
+
+/// Context keys are short strings looked up on every path step: a fast hash (seeded per
+/// process, so crafted keys cannot be aimed at it) instead of SipHash.
+type Hasher = foldhash::fast::RandomState;
 
 impl Context {
     /// An empty context.
@@ -28,7 +32,7 @@ impl Context {
     /// An empty context with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
         Context {
-            entries: IndexMap::with_capacity(n),
+            entries: IndexMap::with_capacity_and_hasher(n, Hasher::default()),
         }
     }
 

@@ -1,6 +1,10 @@
 //! A minimal HTTP/1.1 server on 127.0.0.1 for demos and conformance fixtures: it records every
 //! request as received on the wire and answers from a handler (or a list of canned responses).
-//! One request per connection; not meant for production traffic.
+//! One request per connection; not meant for production traffic. [`tls`] serves HTTPS with
+//! generated certificates; [`tinyproxy`] runs a real HTTP proxy.
+
+pub mod tinyproxy;
+pub mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -71,6 +75,7 @@ type Handler = dyn Fn(&RecordedRequest) -> CannedResponse + Send + Sync;
 /// The server; stops when dropped.
 pub struct LoopbackServer {
     addr: SocketAddr,
+    scheme: &'static str,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
@@ -102,8 +107,18 @@ impl LoopbackServer {
     pub fn start(
         handler: impl Fn(&RecordedRequest) -> CannedResponse + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
+        Self::start_with("http", handler, Some)
+    }
+
+    /// Serve every connection wrapped by `wrap` (e.g. a TLS acceptor; `None` drops it).
+    pub(crate) fn start_with<S: Read + Write + 'static>(
+        scheme: &'static str,
+        handler: impl Fn(&RecordedRequest) -> CannedResponse + Send + Sync + 'static,
+        wrap: impl Fn(TcpStream) -> Option<S> + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
         let listener = TcpListener::bind("127.0.0.1:0")?;
         let addr = listener.local_addr()?;
+        let wrap = Arc::new(wrap);
         let requests = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
@@ -114,22 +129,28 @@ impl LoopbackServer {
                     break;
                 }
                 if let Ok(stream) = stream {
-                    let (reqs, handler) = (reqs.clone(), handler.clone());
-                    std::thread::spawn(move || serve(stream, &reqs, handler.as_ref()));
+                    let (reqs, handler, wrap) = (reqs.clone(), handler.clone(), wrap.clone());
+                    std::thread::spawn(move || {
+                        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                        if let Some(stream) = wrap(stream) {
+                            serve(stream, &reqs, handler.as_ref());
+                        }
+                    });
                 }
             }
         });
         Ok(LoopbackServer {
             addr,
+            scheme,
             requests,
             stop,
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:<port>`.
+    /// `http://127.0.0.1:<port>` (`https://` for a TLS server).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// The port.
@@ -153,7 +174,7 @@ impl Drop for LoopbackServer {
     }
 }
 
-fn read_request(stream: &TcpStream) -> Option<RecordedRequest> {
+fn read_request(stream: &mut impl Read) -> Option<RecordedRequest> {
     let mut reader = BufReader::new(stream);
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
@@ -207,9 +228,8 @@ fn read_request(stream: &TcpStream) -> Option<RecordedRequest> {
     })
 }
 
-fn serve(mut stream: TcpStream, requests: &Mutex<Vec<RecordedRequest>>, handler: &Handler) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let Some(request) = read_request(&stream) else {
+fn serve(mut stream: impl Read + Write, requests: &Mutex<Vec<RecordedRequest>>, handler: &Handler) {
+    let Some(request) = read_request(&mut stream) else {
         return;
     };
     if let Ok(mut r) = requests.lock() {

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Install the system packages the tests need (idempotent; Debian/Ubuntu).
+#   tinyproxy   - the real HTTP proxy the connector proxy tests and fixtures start on 127.0.0.1
+#   libssl-dev, pkg-config - OpenSSL for libcurl (isahc) and the HTTPS test server/certificates
+#   ca-certificates - the system trust store
+# The tests start their own tinyproxy processes; the packaged service is stopped and disabled.
+set -euo pipefail
+
+packages=(tinyproxy libssl-dev pkg-config ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  # Keep the package's own service from starting during installation where possible.
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "system packages already installed: ${packages[*]}"
+fi
+
+# The tests run their own tinyproxy instances: stop and disable the packaged one.
+if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+  $SUDO systemctl disable --now tinyproxy >/dev/null 2>&1 || true
+elif command -v service >/dev/null 2>&1; then
+  $SUDO service tinyproxy stop >/dev/null 2>&1 || true
+fi
+
+command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/sbin/tinyproxy ] || {
+  echo "tinyproxy is still missing" >&2
+  exit 1
+}
+echo "tinyproxy: $(tinyproxy -v 2>&1 | head -n1)"

@@ -1,0 +1,26 @@
+# Developer recipes: `just <recipe>`.
+
+# Format every crate.
+fmt:
+    cargo fmt --all
+
+# Check formatting and lints as CI does.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --workspace --all-targets -- -D warnings
+
+# The whole test suite.
+test:
+    cargo test --workspace
+
+# Run the snapshot tests and accept every new or changed snapshot.
+snap:
+    INSTA_UPDATE=always cargo test -p conformance --test feel --test connector
+
+# Run the DMN TCK and print its report (pass rate and failing cases).
+tck:
+    cargo test -p conformance --test tck -- --nocapture
+
+# Everything CI runs.
+ci:
+    .ci/run
