@@ -6,8 +6,8 @@
 //! proxy for that scheme it wins over the runtime options; otherwise the runtime options apply.
 //! Non-proxy patterns from both sources are honoured.
 
-/// One proxy server.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One proxy server. `Debug` hides the password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ProxyServer {
     /// `http` (default) or `https` (TLS to the proxy itself).
     pub scheme: String,
@@ -17,6 +17,20 @@ pub struct ProxyServer {
     pub port: u16,
     /// User and password for proxy authentication (Basic), if any.
     pub credentials: Option<(String, String)>,
+}
+
+impl std::fmt::Debug for ProxyServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProxyServer")
+            .field("scheme", &self.scheme)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|(user, _)| (user, "***")),
+            )
+            .finish()
+    }
 }
 
 impl ProxyServer {

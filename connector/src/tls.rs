@@ -9,8 +9,8 @@ use serde_json::{Map, Value as Json};
 use crate::error::ConnectorError;
 use crate::request::{invalid_field, string_field};
 
-/// The `clientTls` input of a task.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// The `clientTls` input of a task. `Debug` hides the private key and its password.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ClientTls {
     /// PEM CA bundle trusted for this request (replaces the runtime's trust).
     pub trusted_certificate: Option<String>,
@@ -20,6 +20,18 @@ pub struct ClientTls {
     pub client_private_key: Option<String>,
     /// Password of an encrypted private key.
     pub private_key_password: Option<String>,
+}
+
+impl std::fmt::Debug for ClientTls {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let hidden = |v: &Option<String>| v.as_ref().map(|_| "***");
+        f.debug_struct("ClientTls")
+            .field("trusted_certificate", &self.trusted_certificate)
+            .field("client_certificate", &self.client_certificate)
+            .field("client_private_key", &hidden(&self.client_private_key))
+            .field("private_key_password", &hidden(&self.private_key_password))
+            .finish()
+    }
 }
 
 /// The message of unusable certificate material (Camunda's wording).

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use connector::{
-    Blocklist, ChainSecretProvider, ClientOptions, JsonFileSecretProvider, MapSecretProvider,
-    Outcome, Runtime, Template,
+    Blocklist, ChainSecretProvider, ClientOptions, ClientTls, JsonFileSecretProvider,
+    MapSecretProvider, Outcome, ProxyOptions, ProxyServer, Runtime, Template,
 };
 use serde_json::{json, Value as Json};
 use support::{read_request, KeepAliveServer, RawServer, Reply, Request};
@@ -289,6 +289,32 @@ fn providers_do_not_show_values_in_debug() {
     assert_clean("JsonFileSecretProvider Debug", &format!("{file:?}"));
     let chain = ChainSecretProvider::new().with(map).with(file);
     assert_clean("ChainSecretProvider Debug", &format!("{chain:?}"));
+}
+
+#[test]
+fn proxy_and_tls_settings_do_not_show_passwords_or_keys_in_debug() {
+    let proxy =
+        ProxyServer::new("proxy.example", 3128).with_credentials("proxy-user", secret("PASSWORD"));
+    let options = ClientOptions {
+        proxy: ProxyOptions {
+            http: Some(proxy.clone()),
+            https: Some(proxy),
+            ..ProxyOptions::default()
+        },
+        ..ClientOptions::default()
+    };
+    let text = format!("{options:?}");
+    assert!(text.contains("proxy-user"), "{text}");
+    assert_clean("ClientOptions Debug", &text);
+    let tls = ClientTls {
+        client_private_key: Some(format!(
+            "-----BEGIN PRIVATE KEY-----\n{}\n",
+            secret("TOKEN")
+        )),
+        private_key_password: Some(secret("PASSWORD").to_string()),
+        ..ClientTls::default()
+    };
+    assert_clean("ClientTls Debug", &format!("{tls:?}"));
 }
 
 #[test]
