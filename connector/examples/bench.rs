@@ -235,6 +235,7 @@ fn main() {
             "ratio": (conn_rps / plain_rps * 1000.0).round() / 1000.0,
         },
         "compilations": runtime.compilations(),
+        "server_connections": server.connections(),
     });
     println!("{}", serde_json::to_string_pretty(&summary).unwrap());
 }

@@ -6,7 +6,7 @@
 
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -15,6 +15,7 @@ use std::time::Duration;
 /// dropped (connections still being handled finish on their own).
 pub struct RawServer {
     addr: SocketAddr,
+    accepted: Arc<AtomicUsize>,
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
@@ -26,6 +27,8 @@ impl RawServer {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stop2 = stop.clone();
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let accepted2 = accepted.clone();
         let handler = Arc::new(handler);
         let thread = std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -33,6 +36,7 @@ impl RawServer {
                     break;
                 }
                 if let Ok(stream) = stream {
+                    accepted2.fetch_add(1, Ordering::SeqCst);
                     let _ = stream.set_nodelay(true);
                     let handler = handler.clone();
                     std::thread::spawn(move || handler(stream));
@@ -41,6 +45,7 @@ impl RawServer {
         });
         Ok(RawServer {
             addr,
+            accepted,
             stop,
             thread: Some(thread),
         })
@@ -54,6 +59,11 @@ impl RawServer {
     /// The bound address.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// How many connections were accepted so far.
+    pub fn connections(&self) -> usize {
+        self.accepted.load(Ordering::SeqCst)
     }
 }
 
@@ -236,6 +246,11 @@ impl KeepAliveServer {
     /// `http://127.0.0.1:<port>`.
     pub fn url(&self) -> String {
         self.raw.url()
+    }
+
+    /// How many connections were accepted so far.
+    pub fn connections(&self) -> usize {
+        self.raw.connections()
     }
 }
 
