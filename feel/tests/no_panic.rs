@@ -92,7 +92,7 @@ fn vars() -> Context {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(2000))]
+    #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn compile_and_evaluate_never_panic(text in feelish()) {

@@ -167,27 +167,6 @@ fn opaque_regions(text: &str) -> Vec<(usize, usize)> {
 /// Names the expression declares itself: context keys and parameters written as several
 /// words before `:` or in a `function(...)` parameter list.
 fn declared_names(text: &str) -> Vec<String> {
-    static KEYWORDS: &[&str] = &[
-        "if",
-        "then",
-        "else",
-        "for",
-        "in",
-        "return",
-        "some",
-        "every",
-        "satisfies",
-        "and",
-        "or",
-        "between",
-        "instance",
-        "of",
-        "function",
-        "not",
-        "true",
-        "false",
-        "null",
-    ];
     let mut out = Vec::new();
     let b = text.as_bytes();
     for (pos, c) in text.char_indices() {
@@ -210,7 +189,12 @@ fn declared_names(text: &str) -> Vec<String> {
         let multi = cand.contains(|c: char| " +-*/.'".contains(c));
         let ok_ends = cand.starts_with(|c: char| c.is_alphabetic() || c == '_')
             && cand.ends_with(|c: char| c.is_alphanumeric() || c == '_' || c == '?');
-        if multi && ok_ends && !cand.split_whitespace().any(|w| KEYWORDS.contains(&w)) {
+        if multi
+            && ok_ends
+            && !cand
+                .split_whitespace()
+                .any(|w| w == "not" || super::parser::RESERVED.contains(&w))
+        {
             out.push(cand.to_string());
         }
     }

@@ -39,7 +39,7 @@ pub(crate) const MULTI_WORD_PROPERTIES: &[&str] =
     &["time offset", "start included", "end included"];
 
 /// Words that cannot be names (unless written in backticks).
-const RESERVED: &[&str] = &[
+pub(crate) const RESERVED: &[&str] = &[
     "true",
     "false",
     "null",

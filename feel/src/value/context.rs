@@ -6,7 +6,19 @@ use indexmap::IndexMap;
 
 use super::Value;
 
+/// Contexts up to this many entries are a vector searched linearly; larger ones an
+/// `IndexMap`.
+const INDEX_AT: usize = 12;
+
+/// Context keys are short strings looked up on every path step: a fast hash (seeded per
+/// process, so crafted keys cannot be aimed at it) instead of SipHash.
+type Hasher = foldhash::fast::RandomState;
+
 /// An ordered map from entry names to values (insertion order is kept).
+///
+/// Small contexts (the common case: a request body, an entry of a response) are a plain
+/// vector, cheaper to build and to search than a hash map; a context that grows past a dozen
+/// entries becomes an `IndexMap`.
 ///
 /// ```
 /// use feel::{Context, Value};
@@ -14,14 +26,24 @@ use super::Value;
 /// c.insert("a", Value::from(1));
 /// assert_eq!(c.get("a").map(|v| v.to_string()), Some("1".to_string()));
 /// ```
-#[derive(Clone, Default, PartialEq)]
+#[derive(Clone)]
 pub struct Context {
-    entries: IndexMap<Arc<str>, Value, Hasher>,
+    repr: Repr,
 }
 
-/// Context keys are short strings looked up on every path step: a fast hash (seeded per
-/// process, so crafted keys cannot be aimed at it) instead of SipHash.
-type Hasher = foldhash::fast::RandomState;
+#[derive(Clone)]
+enum Repr {
+    Small(Vec<(Arc<str>, Value)>),
+    Large(IndexMap<Arc<str>, Value, Hasher>),
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context {
+            repr: Repr::Small(Vec::new()),
+        }
+    }
+}
 
 impl Context {
     /// An empty context.
@@ -31,80 +53,197 @@ impl Context {
 
     /// An empty context with room for `n` entries.
     pub fn with_capacity(n: usize) -> Self {
-        Context {
-            entries: IndexMap::with_capacity_and_hasher(n, Hasher::default()),
-        }
+        let repr = if n > INDEX_AT {
+            Repr::Large(IndexMap::with_capacity_and_hasher(n, Hasher::default()))
+        } else {
+            Repr::Small(Vec::with_capacity(n))
+        };
+        Context { repr }
     }
 
     /// Insert or replace an entry (a replaced entry keeps its position).
     pub fn insert(&mut self, key: impl Into<Arc<str>>, value: impl Into<Value>) {
-        self.entries.insert(key.into(), value.into());
+        let key = key.into();
+        let value = value.into();
+        match &mut self.repr {
+            Repr::Large(map) => {
+                map.insert(key, value);
+            }
+            Repr::Small(entries) => {
+                if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+                    slot.1 = value;
+                } else if entries.len() < INDEX_AT {
+                    entries.push((key, value));
+                } else {
+                    let mut map =
+                        IndexMap::with_capacity_and_hasher(entries.len() * 2, Hasher::default());
+                    map.extend(entries.drain(..));
+                    map.insert(key, value);
+                    self.repr = Repr::Large(map);
+                }
+            }
+        }
     }
 
     /// The value of an entry.
     pub fn get(&self, key: &str) -> Option<&Value> {
-        self.entries.get(key)
+        match &self.repr {
+            Repr::Small(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_ref() == key)
+                .map(|(_, v)| v),
+            Repr::Large(map) => map.get(key),
+        }
     }
 
     /// Whether an entry exists.
     pub fn contains_key(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.get(key).is_some()
     }
 
     /// Remove an entry, keeping the order of the others.
     pub fn remove(&mut self, key: &str) -> Option<Value> {
-        self.entries.shift_remove(key)
+        match &mut self.repr {
+            Repr::Small(entries) => {
+                let i = entries.iter().position(|(k, _)| k.as_ref() == key)?;
+                Some(entries.remove(i).1)
+            }
+            Repr::Large(map) => map.shift_remove(key),
+        }
     }
 
     /// Number of entries.
     pub fn len(&self) -> usize {
-        self.entries.len()
+        match &self.repr {
+            Repr::Small(entries) => entries.len(),
+            Repr::Large(map) => map.len(),
+        }
     }
 
     /// Whether there are no entries.
     pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
+        self.len() == 0
     }
 
     /// Entries in order.
-    pub fn iter(&self) -> impl Iterator<Item = (&Arc<str>, &Value)> {
-        self.entries.iter()
+    pub fn iter(&self) -> Iter<'_> {
+        match &self.repr {
+            Repr::Small(entries) => Iter::Small(entries.iter()),
+            Repr::Large(map) => Iter::Large(map.iter()),
+        }
     }
 
     /// Entry names in order.
     pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
-        self.entries.keys()
+        self.iter().map(|(k, _)| k)
     }
 
     /// Entry values in order.
     pub fn values(&self) -> impl Iterator<Item = &Value> {
-        self.entries.values()
+        self.iter().map(|(_, v)| v)
     }
 
     /// Mutable access to an entry.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.entries.get_mut(key)
+        match &mut self.repr {
+            Repr::Small(entries) => entries
+                .iter_mut()
+                .find(|(k, _)| k.as_ref() == key)
+                .map(|(_, v)| v),
+            Repr::Large(map) => map.get_mut(key),
+        }
+    }
+}
+
+/// Map equality: the same keys with equal values, in any order.
+impl PartialEq for Context {
+    fn eq(&self, other: &Self) -> bool {
+        self.len() == other.len() && self.iter().all(|(k, v)| other.get(k) == Some(v))
     }
 }
 
 impl FromIterator<(Arc<str>, Value)> for Context {
     fn from_iter<T: IntoIterator<Item = (Arc<str>, Value)>>(iter: T) -> Self {
-        Context {
-            entries: iter.into_iter().collect(),
+        let mut c = Context::new();
+        for (k, v) in iter {
+            c.insert(k, v);
+        }
+        c
+    }
+}
+
+/// Iterator over a context's entries, in order.
+pub enum Iter<'a> {
+    /// Over a small context.
+    #[doc(hidden)]
+    Small(std::slice::Iter<'a, (Arc<str>, Value)>),
+    /// Over a large context.
+    #[doc(hidden)]
+    Large(indexmap::map::Iter<'a, Arc<str>, Value>),
+}
+
+impl<'a> Iterator for Iter<'a> {
+    type Item = (&'a Arc<str>, &'a Value);
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            Iter::Small(it) => it.next().map(|(k, v)| (k, v)),
+            Iter::Large(it) => it.next(),
         }
     }
 }
 
 impl<'a> IntoIterator for &'a Context {
     type Item = (&'a Arc<str>, &'a Value);
-    type IntoIter = indexmap::map::Iter<'a, Arc<str>, Value>;
+    type IntoIter = Iter<'a>;
     fn into_iter(self) -> Self::IntoIter {
-        self.entries.iter()
+        self.iter()
     }
 }
 
 impl std::fmt::Debug for Context {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", Value::Context(Arc::new(self.clone())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_and_indexed_contexts_behave_alike() {
+        for n in [3usize, 40] {
+            let mut c = Context::new();
+            for i in 0..n {
+                c.insert(format!("k{i}").as_str(), Value::from(i));
+            }
+            c.insert("k1", Value::from("replaced"));
+            assert_eq!(c.len(), n);
+            assert_eq!(c.get("k1"), Some(&Value::from("replaced")));
+            assert_eq!(
+                c.keys().nth(1).map(|k| k.to_string()),
+                Some("k1".to_string())
+            );
+            assert_eq!(c.remove("k0"), Some(Value::from(0)));
+            assert_eq!(c.get("k0"), None);
+            assert_eq!(c.get("k2"), Some(&Value::from(2)));
+            assert_eq!(
+                c.keys().next().map(|k| k.to_string()),
+                Some("k1".to_string())
+            );
+            let reversed: Context = c.iter().rev_collect();
+            assert_eq!(reversed, c);
+        }
+    }
+
+    trait RevCollect {
+        fn rev_collect(self) -> Context;
+    }
+    impl<'a, I: Iterator<Item = (&'a Arc<str>, &'a Value)>> RevCollect for I {
+        fn rev_collect(self) -> Context {
+            let mut v: Vec<_> = self.map(|(k, v)| (k.clone(), v.clone())).collect();
+            v.reverse();
+            v.into_iter().collect()
+        }
     }
 }
