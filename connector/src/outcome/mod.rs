@@ -166,8 +166,8 @@ fn has_forbidden_key(v: &Json) -> bool {
     }
 }
 
-/// The length of `v` serialised as JSON, counted without building the text.
-fn json_size(v: &Json) -> usize {
+/// The length of `v` serialised as a JSON object, counted without building the text.
+fn json_size(v: &Map<String, Json>) -> usize {
     struct Count(usize);
     impl std::io::Write for Count {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
@@ -197,45 +197,59 @@ fn scope(value: &Json, extra: &[(&str, Json)]) -> Context {
 
 impl OutputMapping {
     /// `resultVariable` and `resultExpression` over a successful response.
-    fn map_result(&self, response: &Json) -> Result<Map<String, Json>, ConnectorError> {
-        let mut out = Map::new();
-        if let Some(name) = &self.result_variable {
-            out.insert(name.clone(), response.clone());
-        }
-        if let Some(expr) = &self.result_expression {
-            let value = expr.evaluate(&scope(response, &[])).map_err(|e| {
-                ConnectorError::runtime(format!(
-                    "Failed to evaluate expression '{}': {e}",
-                    expr.source()
-                ))
-            })?;
-            match value.value.to_json() {
-                Json::Null => {}
-                Json::Object(map) => out.extend(map),
-                other => {
-                    return Err(ConnectorError::input(format!(
-                        "Result expression must return a JSON object, but got {}. Evaluated value: {other}",
-                        json_kind(&other)
-                    )))
+    fn map_result(
+        &self,
+        response: Json,
+    ) -> Result<(Map<String, Json>, Option<Json>), ConnectorError> {
+        // The expression sees the response first; its entries then go over `resultVariable`
+        // (Camunda's putAll order), so the response itself can be moved, not copied.
+        let entries = match &self.result_expression {
+            None => None,
+            Some(expr) => {
+                let value = expr.evaluate(&scope(&response, &[])).map_err(|e| {
+                    ConnectorError::runtime(format!(
+                        "Failed to evaluate expression '{}': {e}",
+                        expr.source()
+                    ))
+                })?;
+                match value.value.to_json() {
+                    Json::Null => None,
+                    Json::Object(map) => Some(map),
+                    other => {
+                        return Err(ConnectorError::input(format!(
+                            "Result expression must return a JSON object, but got {}. Evaluated value: {other}",
+                            json_kind(&other)
+                        )))
+                    }
                 }
             }
+        };
+        let mut out = Map::new();
+        let unused = match &self.result_variable {
+            Some(name) => {
+                out.insert(name.clone(), response);
+                None
+            }
+            None => Some(response),
+        };
+        if let Some(map) = entries {
+            out.extend(map);
         }
-        let as_json = Json::Object(out);
-        if has_forbidden_key(&as_json) {
+        if out
+            .iter()
+            .any(|(k, v)| k == "camunda.function.type" || has_forbidden_key(v))
+        {
             return Err(ConnectorError::input(
                 "The connector result contains a forbidden literal",
             ));
         }
-        let size = json_size(&as_json);
+        let size = json_size(&out);
         if size > MAX_OUTPUT_BYTES {
             return Err(ConnectorError::input(format!(
                 "Output variables payload ({size} bytes) exceeds the 1.5 MB safe variable size limit"
             )));
         }
-        match as_json {
-            Json::Object(m) => Ok(m),
-            _ => Ok(Map::new()),
-        }
+        Ok((out, unused))
     }
 
     fn failed(&self, message: String, retries: u32, variables: Map<String, Json>) -> Outcome {
@@ -269,13 +283,13 @@ impl OutputMapping {
         job_retries: u32,
         redactor: &Redactor,
     ) -> Outcome {
-        let mapped =
-            result.and_then(|response| self.map_result(&response).map(|vars| (vars, response)));
+        let mapped = result.and_then(|response| self.map_result(response));
         let mapped = mapped.map_err(|e| redact_error(e, redactor));
         if let Some(expr) = &self.error_expression {
             let value = match &mapped {
                 Ok((vars, _)) if !vars.is_empty() => Json::Object(vars.clone()),
-                Ok((_, response)) => response.clone(),
+                Ok((_, Some(response))) => response.clone(),
+                Ok((vars, None)) => Json::Object(vars.clone()),
                 Err(e) => {
                     let mut m = Map::new();
                     m.insert("error".into(), e.to_json());
