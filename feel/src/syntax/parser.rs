@@ -482,10 +482,28 @@ impl Ctx<'_> {
                     .find(|p| p.as_rule() != Rule::kw_in)
                     .ok_or_else(|| internal(op_span))?;
                 let tests = if target.as_rule() == Rule::in_list {
-                    target
-                        .into_inner()
-                        .map(|t| self.positive_unary_test(t))
-                        .collect::<Result<_>>()?
+                    let t_span = span_of(&target);
+                    let parts: Vec<Pair<'_, Rule>> = target.into_inner().collect();
+                    match parts.as_slice() {
+                        // `x in (a..b]`: an open range
+                        [start, end, close] if close.as_rule() == Rule::range_close => {
+                            let start = match self.positive_unary_test(start.clone())? {
+                                UnaryTest::Expr(n) => n,
+                                _ => return Err(internal(t_span)),
+                            };
+                            let range = Expr::Range {
+                                start: Box::new(start),
+                                start_included: false,
+                                end: Box::new(self.expression(end.clone())?),
+                                end_included: close.as_str() == "]",
+                            };
+                            vec![UnaryTest::Expr(node(range, t_span))]
+                        }
+                        _ => parts
+                            .into_iter()
+                            .map(|t| self.positive_unary_test(t))
+                            .collect::<Result<_>>()?,
+                    }
                 } else {
                     vec![self.positive_unary_test(target)?]
                 };
