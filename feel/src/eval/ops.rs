@@ -4,6 +4,19 @@ use std::cmp::Ordering;
 
 use crate::value::{temporal, Value};
 
+/// Two temporal values the temporal module compares: the same kind, or a date and a
+/// date-time.
+fn temporal_pair(a: &Value, b: &Value) -> bool {
+    matches!(
+        (a, b),
+        (Value::Date(_), Value::Date(_) | Value::DateTime(_))
+            | (Value::DateTime(_), Value::Date(_) | Value::DateTime(_))
+            | (Value::Time(_), Value::Time(_))
+            | (Value::YearsMonths(_), Value::YearsMonths(_))
+            | (Value::DaysTime(_), Value::DaysTime(_))
+    )
+}
+
 /// FEEL `=`: `Some(true/false)`, or `None` when the values are not comparable
 /// (different kinds), which the language turns into `null`.
 ///
@@ -55,13 +68,7 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
                 && equal(&x.end, &y.end) == Some(true),
         ),
         (Value::Function(x), Value::Function(y)) => Some(x.ptr_eq(y)),
-        (Value::Date(_), Value::Date(_))
-        | (Value::Time(_), Value::Time(_))
-        | (Value::DateTime(_), Value::DateTime(_))
-        | (Value::YearsMonths(_), Value::YearsMonths(_))
-        | (Value::DaysTime(_), Value::DaysTime(_))
-        | (Value::Date(_), Value::DateTime(_))
-        | (Value::DateTime(_), Value::Date(_)) => temporal::equal(a, b),
+        _ if temporal_pair(a, b) => temporal::equal(a, b),
         _ => None,
     }
 }
@@ -72,13 +79,7 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
-        (Value::Date(_), Value::Date(_))
-        | (Value::Time(_), Value::Time(_))
-        | (Value::DateTime(_), Value::DateTime(_))
-        | (Value::YearsMonths(_), Value::YearsMonths(_))
-        | (Value::DaysTime(_), Value::DaysTime(_))
-        | (Value::Date(_), Value::DateTime(_))
-        | (Value::DateTime(_), Value::Date(_)) => temporal::compare(a, b),
+        _ if temporal_pair(a, b) => temporal::compare(a, b),
         _ => None,
     }
 }
