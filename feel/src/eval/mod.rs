@@ -52,7 +52,7 @@ pub(crate) fn evaluate_unary_tests(
     let with_cell = Scope::One {
         parent: &root,
         name: "cellInput",
-        value: input.clone(),
+        value: input,
     };
     let value = test_all(input, tests, &with_cell, &mut st);
     finish(st, value)
@@ -92,7 +92,7 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                 let s = Scope::One {
                     parent: scope,
                     name: "?",
-                    value: input.clone(),
+                    value: input,
                 };
                 eval(node, &s, st)
             } else {
@@ -499,12 +499,16 @@ fn make_range(s: Value, si: bool, e: Value, ei: bool, st: &mut State<'_>) -> Val
 }
 
 /// Items of an iteration source: a list, an integer range, or a single value.
-fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Option<Vec<Value>> {
+fn iteration_items(
+    it: &Iterator,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Option<Arc<Vec<Value>>> {
     let src = eval(&it.source, scope, st);
     let (from, to) = match &it.range_end {
         Some(end) => (src, eval(end, scope, st)),
         None => match src {
-            Value::List(items) => return Some(items.as_ref().clone()),
+            Value::List(items) => return Some(items),
             Value::Range(r) => {
                 let ok = matches!((&r.start, &r.end), (Value::Number(a), Value::Number(b))
                     if a <= b && a.fract().is_zero() && b.fract().is_zero());
@@ -525,7 +529,7 @@ fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Opti
                 (Value::Number(a), Value::Number(b))
             }
             Value::Null => return None,
-            other => return Some(vec![other]),
+            other => return Some(Arc::new(vec![other])),
         },
     };
     match (&from, &to) {
@@ -552,7 +556,7 @@ fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Opti
                 }
                 x += step;
             }
-            Some(out)
+            Some(Arc::new(out))
         }
         (Value::Date(_), Value::Date(_)) => {
             let mut out = Vec::new();
@@ -574,7 +578,7 @@ fn iteration_items(it: &Iterator, scope: &Scope<'_>, st: &mut State<'_>) -> Opti
                     break;
                 }
             }
-            Some(out)
+            Some(Arc::new(out))
         }
         _ => {
             st.warn(
@@ -600,7 +604,7 @@ fn for_loop(
             let s = Scope::One {
                 parent: scope,
                 name: "partial",
-                value: partial,
+                value: &partial,
             };
             eval(body, &s, st)
         } else {
@@ -612,7 +616,7 @@ fn for_loop(
     let Some(items) = iteration_items(first, scope, st) else {
         return false;
     };
-    for item in items {
+    for item in items.iter() {
         if st.fatal.is_some() {
             return false;
         }
@@ -650,7 +654,7 @@ fn quantify(
     let Some(items) = iteration_items(first, scope, st) else {
         return true;
     };
-    for item in items {
+    for item in items.iter() {
         if st.fatal.is_some() {
             return false;
         }
@@ -702,7 +706,7 @@ fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value
                 let s1 = Scope::One {
                     parent: scope,
                     name: "item",
-                    value: item.clone(),
+                    value: item,
                 };
                 let s2 = Scope::Ctx { parent: &s1, ctx };
                 eval(cond, &s2, st)
@@ -711,7 +715,7 @@ fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value
                 let s = Scope::One {
                     parent: scope,
                     name: "item",
-                    value: item.clone(),
+                    value: item,
                 };
                 eval(cond, &s, st)
             }

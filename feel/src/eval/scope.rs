@@ -12,7 +12,7 @@ pub(crate) enum Scope<'a> {
     One {
         parent: &'a Scope<'a>,
         name: &'a str,
-        value: Value,
+        value: &'a Value,
     },
     /// The entries of a context (filter items, context literals under construction).
     Ctx {
@@ -77,7 +77,7 @@ impl<'a> Scope<'a> {
         let mut out = Vec::new();
         for f in frames.into_iter().rev() {
             match f {
-                Scope::One { name, value, .. } => out.push((Arc::from(*name), value.clone())),
+                Scope::One { name, value, .. } => out.push((Arc::from(*name), (*value).clone())),
                 Scope::Ctx { ctx, .. } => {
                     out.extend(ctx.iter().map(|(k, v)| (k.clone(), v.clone())))
                 }
