@@ -241,11 +241,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     st.steps += 1;
     if let Some(max) = st.engine.limits.max_steps {
         if st.steps > max {
-            st.span = n.span;
-            return st.abort(
-                ErrorKind::LimitExceeded,
-                format!("evaluation exceeded {max} steps"),
-            );
+            return out_of_steps(n, max, st);
         }
     }
     if st.fatal.is_some() {
@@ -254,20 +250,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     match &n.expr {
         Expr::Literal(v) => v.clone(),
         Expr::Name(name) => lookup(name, n, scope, st),
-        Expr::Neg(a) => {
-            let v = eval(a, scope, st);
-            match v {
-                Value::Null => Value::Null,
-                Value::Number(x) => Value::Number(-x),
-                Value::DaysTime(d) => Value::DaysTime(crate::value::DtDuration(-d.0)),
-                Value::YearsMonths(d) => Value::YearsMonths(crate::value::YmDuration(-d.0)),
-                other => {
-                    st.span = n.span;
-                    st.warn(WarningKind::InvalidType, format!("Can't negate '{other}'"));
-                    Value::Null
-                }
-            }
-        }
+        Expr::Neg(a) => neg(a, n, scope, st),
         Expr::Arith(op, a, b) => {
             let x = eval(a, scope, st);
             let y = eval(b, scope, st);
@@ -304,15 +287,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
                 _ => Value::Null,
             }
         }
-        Expr::Between(x, lo, hi) => {
-            let v = eval(x, scope, st);
-            let l = eval(lo, scope, st);
-            let h = eval(hi, scope, st);
-            st.span = n.span;
-            let a = to_bool(&compare_op(CmpOp::Ge, &v, &l, st));
-            let b = to_bool(&compare_op(CmpOp::Le, &v, &h, st));
-            and3(a, b)
-        }
+        Expr::Between(x, lo, hi) => between(x, lo, hi, n, scope, st),
         Expr::In(x, tests) => {
             let v = eval(x, scope, st);
             st.span = n.span;
@@ -330,84 +305,21 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
                 eval(e, scope, st)
             }
         }
-        Expr::For(iters, body) => {
-            let mut results = Vec::new();
-            // `partial` (the results so far) is only built when the body refers to it
-            let partial = mentions_name(body, "partial");
-            if for_loop(iters, body, partial, scope, st, &mut results) {
-                Value::list(results)
-            } else {
-                Value::Null
-            }
-        }
+        Expr::For(iters, body) => for_expr(iters, body, scope, st),
         Expr::Quantified {
             every,
             iterators,
             condition,
-        } => {
-            let mut found = false;
-            let mut all = true;
-            quantify(iterators, condition, scope, st, &mut |v| match v {
-                // the closure returns whether to go on
-                Value::Bool(true) => {
-                    found = true;
-                    *every
-                }
-                _ => {
-                    all = false;
-                    !*every
-                }
-            });
-            Value::Bool(if *every { all } else { found })
-        }
-        Expr::List(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for i in items {
-                out.push(eval(i, scope, st));
-            }
-            Value::list(out)
-        }
-        Expr::Context(entries) => {
-            let mut ctx = Context::with_capacity(entries.len());
-            for (k, e) in entries {
-                let v = {
-                    let s = Scope::Ctx {
-                        parent: scope,
-                        ctx: &ctx,
-                    };
-                    eval(e, &s, st)
-                };
-                ctx.insert(k.clone(), v);
-            }
-            Value::context(ctx)
-        }
+        } => quantified(every, iterators, condition, scope, st),
+        Expr::List(items) => list(items, scope, st),
+        Expr::Context(entries) => context(entries, scope, st),
         Expr::Range {
             start,
             start_included,
             end,
             end_included,
-        } => {
-            let s = eval(start, scope, st);
-            let e = eval(end, scope, st);
-            st.span = n.span;
-            if s.is_null() || e.is_null() {
-                // `null` is not an unbounded end: only `< x`, `>= x`, … have one
-                st.warn(
-                    WarningKind::InvalidType,
-                    format!("invalid range: '{s}' .. '{e}'"),
-                );
-                return Value::Null;
-            }
-            make_range(s, *start_included, e, *end_included, st)
-        }
-        Expr::UnaryCmp(op, e) => {
-            let v = eval(e, scope, st);
-            match op {
-                CmpOp::Lt | CmpOp::Le => make_range(Value::Null, false, v, *op == CmpOp::Le, st),
-                CmpOp::Gt | CmpOp::Ge => make_range(v, *op == CmpOp::Ge, Value::Null, false, st),
-                _ => v,
-            }
-        }
+        } => range(start, *start_included, end, *end_included, n, scope, st),
+        Expr::UnaryCmp(op, e) => unary_cmp(*op, e, scope, st),
         Expr::Filter(list, cond) => {
             let l = eval(list, scope, st);
             st.span = n.span;
@@ -428,6 +340,146 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             captured: scope.locals(),
         })),
     }
+}
+
+#[inline(never)]
+fn neg(a: &Node, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let v = eval(a, scope, st);
+    match v {
+        Value::Null => Value::Null,
+        Value::Number(x) => Value::Number(-x),
+        Value::DaysTime(d) => Value::DaysTime(crate::value::DtDuration(-d.0)),
+        Value::YearsMonths(d) => Value::YearsMonths(crate::value::YmDuration(-d.0)),
+        other => {
+            st.span = n.span;
+            st.warn(WarningKind::InvalidType, format!("Can't negate '{other}'"));
+            Value::Null
+        }
+    }
+}
+
+#[inline(never)]
+fn between(
+    x: &Node,
+    lo: &Node,
+    hi: &Node,
+    n: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
+    let v = eval(x, scope, st);
+    let l = eval(lo, scope, st);
+    let h = eval(hi, scope, st);
+    st.span = n.span;
+    let a = to_bool(&compare_op(CmpOp::Ge, &v, &l, st));
+    let b = to_bool(&compare_op(CmpOp::Le, &v, &h, st));
+    and3(a, b)
+}
+
+#[inline(never)]
+fn for_expr(iters: &[Iterator], body: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let mut results = Vec::new();
+    // `partial` (the results so far) is only built when the body refers to it
+    let partial = mentions_name(body, "partial");
+    if for_loop(iters, body, partial, scope, st, &mut results) {
+        Value::list(results)
+    } else {
+        Value::Null
+    }
+}
+
+#[inline(never)]
+fn list(items: &[Node], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let mut out = Vec::with_capacity(items.len());
+    for i in items {
+        out.push(eval(i, scope, st));
+    }
+    Value::list(out)
+}
+
+#[inline(never)]
+fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let mut ctx = Context::with_capacity(entries.len());
+    for (k, e) in entries {
+        let v = {
+            let s = Scope::Ctx {
+                parent: scope,
+                ctx: &ctx,
+            };
+            eval(e, &s, st)
+        };
+        ctx.insert(k.clone(), v);
+    }
+    Value::context(ctx)
+}
+
+#[inline(never)]
+fn unary_cmp(op: CmpOp, e: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    let v = eval(e, scope, st);
+    match op {
+        CmpOp::Lt | CmpOp::Le => make_range(Value::Null, false, v, op == CmpOp::Le, st),
+        CmpOp::Gt | CmpOp::Ge => make_range(v, op == CmpOp::Ge, Value::Null, false, st),
+        _ => v,
+    }
+}
+
+#[inline(never)]
+fn quantified(
+    every: &bool,
+    iterators: &[Iterator],
+    condition: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
+    let mut found = false;
+    let mut all = true;
+    quantify(iterators, condition, scope, st, &mut |v| match v {
+        // the closure returns whether to go on
+        Value::Bool(true) => {
+            found = true;
+            *every
+        }
+        _ => {
+            all = false;
+            !*every
+        }
+    });
+    Value::Bool(if *every { all } else { found })
+}
+
+#[inline(never)]
+#[allow(clippy::too_many_arguments)]
+fn range(
+    start: &Node,
+    start_included: bool,
+    end: &Node,
+    end_included: bool,
+    n: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
+    let s = eval(start, scope, st);
+    let e = eval(end, scope, st);
+    st.span = n.span;
+    if s.is_null() || e.is_null() {
+        // `null` is not an unbounded end: only `< x`, `>= x`, … have one
+        st.warn(
+            WarningKind::InvalidType,
+            format!("invalid range: '{s}' .. '{e}'"),
+        );
+        return Value::Null;
+    }
+    make_range(s, start_included, e, end_included, st)
+}
+
+#[cold]
+#[inline(never)]
+fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
+    st.span = n.span;
+    st.abort(
+        ErrorKind::LimitExceeded,
+        format!("evaluation exceeded {max} steps"),
+    )
 }
 
 /// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any

@@ -2,7 +2,16 @@
 
 use std::cmp::Ordering;
 
-use crate::value::{temporal, Value};
+use crate::value::{temporal, Decimal, Value};
+
+/// Decimal ordering, with a fast path for equal scales (the common case: integers).
+fn cmp_numbers(x: &Decimal, y: &Decimal) -> Ordering {
+    if x.scale() == y.scale() {
+        x.mantissa().cmp(&y.mantissa())
+    } else {
+        x.cmp(y)
+    }
+}
 
 /// Two temporal values the temporal module compares: the same kind, or a date and a
 /// date-time.
@@ -77,7 +86,7 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
 /// `None` when the values cannot be ordered.
 pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => Some(x.cmp(y)),
+        (Value::Number(x), Value::Number(y)) => Some(cmp_numbers(x, y)),
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
         _ if temporal_pair(a, b) => temporal::compare(a, b),
         _ => None,
