@@ -82,12 +82,12 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
             Value::Bool(b) => Value::Bool(!b),
             _ => Value::Null,
         },
-        UnaryTest::Expr(node) => {
+        UnaryTest::Expr(node, uses_input) => {
             if let Expr::UnaryCmp(op, e) = &node.expr {
                 let target = eval(e, scope, st);
                 return compare_op(*op, input, &target, st);
             }
-            let uses_input = mentions_input(node);
+            let uses_input = *uses_input;
             let v = if uses_input {
                 let s = Scope::One {
                     parent: scope,
@@ -133,56 +133,6 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                 },
             }
         }
-    }
-}
-
-/// Whether a unary test expression refers to the input value `?`.
-fn mentions_input(n: &Node) -> bool {
-    mentions_name(n, "?")
-}
-
-/// Whether an expression refers to `name` anywhere (function bodies included).
-fn mentions_name(n: &Node, target: &str) -> bool {
-    let mentions_input = |n: &Node| mentions_name(n, target);
-    match &n.expr {
-        Expr::Name(name) => name.as_ref() == target,
-        Expr::Literal(_) => false,
-        Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => {
-            mentions_input(a)
-        }
-        Expr::Arith(_, a, b)
-        | Expr::Cmp(_, a, b)
-        | Expr::And(a, b)
-        | Expr::Or(a, b)
-        | Expr::Filter(a, b) => mentions_input(a) || mentions_input(b),
-        Expr::Between(a, b, c) | Expr::If(a, b, c) => {
-            mentions_input(a) || mentions_input(b) || mentions_input(c)
-        }
-        Expr::In(a, tests) => {
-            mentions_input(a)
-                || tests
-                    .iter()
-                    .any(|t| matches!(t, UnaryTest::Expr(e) if mentions_input(e)))
-        }
-        Expr::For(its, body) => {
-            its.iter().any(|i| mentions_input(&i.source)) || mentions_input(body)
-        }
-        Expr::Quantified {
-            iterators,
-            condition,
-            ..
-        } => iterators.iter().any(|i| mentions_input(&i.source)) || mentions_input(condition),
-        Expr::List(items) => items.iter().any(mentions_input),
-        Expr::Context(entries) => entries.iter().any(|(_, v)| mentions_input(v)),
-        Expr::Range { start, end, .. } => mentions_input(start) || mentions_input(end),
-        Expr::Call(f, args) => {
-            mentions_input(f)
-                || match args {
-                    CallArgs::Positional(a) => a.iter().any(mentions_input),
-                    CallArgs::Named(a) => a.iter().any(|(_, v)| mentions_input(v)),
-                }
-        }
-        Expr::Function(def) => mentions_input(&def.body),
     }
 }
 
@@ -305,7 +255,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
                 eval(e, scope, st)
             }
         }
-        Expr::For(iters, body) => for_expr(iters, body, scope, st),
+        Expr::For(iters, body, uses_partial) => for_expr(iters, body, *uses_partial, scope, st),
         Expr::Quantified {
             every,
             iterators,
@@ -377,11 +327,16 @@ fn between(
 }
 
 #[inline(never)]
-fn for_expr(iters: &[Iterator], body: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+fn for_expr(
+    iters: &[Iterator],
+    body: &Node,
+    uses_partial: bool,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
     let mut results = Vec::new();
     // `partial` (the results so far) is only built when the body refers to it
-    let partial = mentions_name(body, "partial");
-    if for_loop(iters, body, partial, scope, st, &mut results) {
+    if for_loop(iters, body, uses_partial, scope, st, &mut results) {
         Value::list(results)
     } else {
         Value::Null

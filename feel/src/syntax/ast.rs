@@ -72,8 +72,9 @@ pub enum Expr {
     InstanceOf(Box<Node>, Type),
     /// `if c then a else b`
     If(Box<Node>, Box<Node>, Box<Node>),
-    /// `for a in x, b in y return e`
-    For(Vec<Iterator>, Box<Node>),
+    /// `for a in x, b in y return e`; the flag says whether `e` refers to `partial`
+    /// (decided once, when parsing).
+    For(Vec<Iterator>, Box<Node>, bool),
     /// `some`/`every` … `satisfies`
     Quantified {
         /// `true` for `every`.
@@ -145,8 +146,9 @@ pub enum UnaryTest {
     /// `-`: matches anything.
     Any,
     /// An expression: a range/comparison (containment), a list (membership), a boolean
-    /// using `?`, or a value compared with `=`.
-    Expr(Node),
+    /// using `?`, or a value compared with `=`. The flag says whether it refers to `?`
+    /// (decided once, when parsing).
+    Expr(Node, bool),
     /// `not(tests)`
     Not(Vec<UnaryTest>),
 }
@@ -168,4 +170,51 @@ pub enum Type {
     Range(Box<Type>),
     /// `function<T, …> -> R`
     Function(Vec<Type>, Box<Type>),
+}
+
+impl Node {
+    /// Whether the expression refers to `name` anywhere (function bodies included).
+    pub fn mentions(&self, target: &str) -> bool {
+        let m = |n: &Node| n.mentions(target);
+        match &self.expr {
+            Expr::Name(name) => name.as_ref() == target,
+            Expr::Literal(_) => false,
+            Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => m(a),
+            Expr::Arith(_, a, b)
+            | Expr::Cmp(_, a, b)
+            | Expr::And(a, b)
+            | Expr::Or(a, b)
+            | Expr::Filter(a, b) => m(a) || m(b),
+            Expr::Between(a, b, c) | Expr::If(a, b, c) => m(a) || m(b) || m(c),
+            Expr::In(a, tests) => {
+                m(a) || tests
+                    .iter()
+                    .any(|t| matches!(t, UnaryTest::Expr(e, _) if m(e)))
+            }
+            Expr::For(its, body, _) => its.iter().any(|i| m(&i.source)) || m(body),
+            Expr::Quantified {
+                iterators,
+                condition,
+                ..
+            } => iterators.iter().any(|i| m(&i.source)) || m(condition),
+            Expr::List(items) => items.iter().any(m),
+            Expr::Context(entries) => entries.iter().any(|(_, v)| m(v)),
+            Expr::Range { start, end, .. } => m(start) || m(end),
+            Expr::Call(f, args) => {
+                m(f) || match args {
+                    CallArgs::Positional(a) => a.iter().any(m),
+                    CallArgs::Named(a) => a.iter().any(|(_, v)| m(v)),
+                }
+            }
+            Expr::Function(def) => m(&def.body),
+        }
+    }
+}
+
+impl UnaryTest {
+    /// A unary test for an expression (works out whether it refers to `?`).
+    pub fn expr(node: Node) -> UnaryTest {
+        let uses_input = node.mentions("?");
+        UnaryTest::Expr(node, uses_input)
+    }
 }

@@ -285,12 +285,12 @@ fn check_depth(n: &Node, max: usize) -> Result<()> {
             Expr::In(a, tests) => {
                 kids.push(a);
                 for t in tests {
-                    if let UnaryTest::Expr(e) = t {
+                    if let UnaryTest::Expr(e, _) = t {
                         kids.push(e);
                     }
                 }
             }
-            Expr::For(its, body) => {
+            Expr::For(its, body, _) => {
                 for it in its {
                     kids.push(&it.source);
                 }
@@ -488,7 +488,7 @@ impl Ctx<'_> {
                         // `x in (a..b]`: an open range
                         [start, end, close] if close.as_rule() == Rule::range_close => {
                             let start = match self.positive_unary_test(start.clone())? {
-                                UnaryTest::Expr(n) => n,
+                                UnaryTest::Expr(n, _) => n,
                                 _ => return Err(internal(t_span)),
                             };
                             let range = Expr::Range {
@@ -497,7 +497,7 @@ impl Ctx<'_> {
                                 end: Box::new(self.expression(end.clone())?),
                                 end_included: close.as_str() == "]",
                             };
-                            vec![UnaryTest::Expr(node(range, t_span))]
+                            vec![UnaryTest::expr(node(range, t_span))]
                         }
                         _ => parts
                             .into_iter()
@@ -634,7 +634,11 @@ impl Ctx<'_> {
                         _ => {}
                     }
                 }
-                Expr::For(iters, Box::new(body.ok_or_else(|| internal(span))?))
+                {
+                    let body = body.ok_or_else(|| internal(span))?;
+                    let uses_partial = body.mentions("partial");
+                    Expr::For(iters, Box::new(body), uses_partial)
+                }
             }
             Rule::quantified => {
                 let mut iters = Vec::new();
@@ -761,12 +765,12 @@ impl Ctx<'_> {
             let op = parts.next().ok_or_else(|| internal(span))?;
             let e = parts.next().ok_or_else(|| internal(span))?;
             let e = self.expression(e)?;
-            return Ok(UnaryTest::Expr(node(
+            return Ok(UnaryTest::expr(node(
                 Expr::UnaryCmp(cmp_op(op.as_str()), Box::new(e)),
                 span,
             )));
         }
-        Ok(UnaryTest::Expr(self.expression(inner)?))
+        Ok(UnaryTest::expr(self.expression(inner)?))
     }
 
     fn type_(&self, pair: Pair<'_, Rule>) -> Result<Type> {
