@@ -62,10 +62,9 @@ pub(crate) const RESERVED: &[&str] = &[
 
 type Result<T> = std::result::Result<T, Error>;
 
-/// Parsing state: the original text (names are read back from it) and limits.
+/// Parsing state: the original text (names are read back from it).
 struct Ctx<'s> {
     source: &'s str,
-    max_depth: usize,
 }
 
 fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
@@ -189,21 +188,35 @@ fn prepare<'t>(text: &'t str, engine: &EngineInner, names: &[&str]) -> std::borr
     }
 }
 
+/// Check the nesting, mark known multi-word names, run `rule` and hand its first inner pair
+/// to `build`; every error carries the source text (for the caret report).
+fn parse_with<T>(
+    rule: Rule,
+    text: &str,
+    engine: &EngineInner,
+    names: &[&str],
+    build: impl FnOnce(&Ctx<'_>, Pair<'_, Rule>) -> Result<T>,
+) -> Result<T> {
+    let run = || {
+        check_nesting(text, engine.limits.max_depth)?;
+        let marked = prepare(text, engine, names);
+        let mut pairs = run_parser(rule, &marked)?;
+        let root = pairs
+            .next()
+            .and_then(|p| p.into_inner().next())
+            .ok_or_else(|| syntax_error("empty input", Span::new(0, 0)))?;
+        build(&Ctx { source: text }, root)
+    };
+    run().map_err(|e| e.with_source(text))
+}
+
 /// Parse a FEEL expression.
 pub(crate) fn parse_expression(text: &str, engine: &EngineInner, names: &[&str]) -> Result<Node> {
-    let max_depth = engine.limits.max_depth;
-    check_nesting(text, max_depth).map_err(|e| e.with_source(text))?;
-    let marked = prepare(text, engine, names);
-    let ctx = Ctx {
-        source: text,
-        max_depth,
-    };
-    let mut pairs = run_parser(Rule::expression_root, &marked).map_err(|e| e.with_source(text))?;
-    let root = pairs.next().and_then(|p| p.into_inner().next());
-    let root = root.ok_or_else(|| syntax_error("empty expression", Span::new(0, 0)))?;
-    let n = ctx.expression(root).map_err(|e| e.with_source(text))?;
-    check_depth(&n, max_depth).map_err(|e| e.with_source(text))?;
-    Ok(n)
+    parse_with(Rule::expression_root, text, engine, names, |ctx, root| {
+        let n = ctx.expression(root)?;
+        check_depth(&n, engine.limits.max_depth)?;
+        Ok(n)
+    })
 }
 
 /// Parse unary tests.
@@ -212,31 +225,23 @@ pub(crate) fn parse_unary_tests(
     engine: &EngineInner,
     names: &[&str],
 ) -> Result<Vec<UnaryTest>> {
-    let max_depth = engine.limits.max_depth;
-    check_nesting(text, max_depth).map_err(|e| e.with_source(text))?;
-    let marked = prepare(text, engine, names);
-    let ctx = Ctx {
-        source: text,
-        max_depth,
-    };
-    let mut pairs = run_parser(Rule::unary_tests_root, &marked).map_err(|e| e.with_source(text))?;
-    let tests = pairs
-        .next()
-        .and_then(|p| p.into_inner().next())
-        .and_then(|p| p.into_inner().next())
-        .ok_or_else(|| syntax_error("empty unary tests", Span::new(0, 0)))?;
-    let out = match tests.as_rule() {
-        Rule::any_test => vec![UnaryTest::Any],
-        Rule::negated_tests => {
-            let inner = tests
-                .into_inner()
-                .next()
-                .ok_or_else(|| internal(Span::default()))?;
-            vec![UnaryTest::Not(ctx.positive_unary_tests(inner)?)]
-        }
-        _ => ctx.positive_unary_tests(tests)?,
-    };
-    Ok(out)
+    parse_with(Rule::unary_tests_root, text, engine, names, |ctx, root| {
+        let tests = root
+            .into_inner()
+            .next()
+            .ok_or_else(|| syntax_error("empty unary tests", Span::new(0, 0)))?;
+        Ok(match tests.as_rule() {
+            Rule::any_test => vec![UnaryTest::Any],
+            Rule::negated_tests => {
+                let inner = tests
+                    .into_inner()
+                    .next()
+                    .ok_or_else(|| internal(Span::default()))?;
+                vec![UnaryTest::Not(ctx.positive_unary_tests(inner)?)]
+            }
+            _ => ctx.positive_unary_tests(tests)?,
+        })
+    })
 }
 
 /// Parse a type.
@@ -246,11 +251,9 @@ pub(crate) fn parse_type(text: &str) -> Result<Type> {
         .next()
         .and_then(|p| p.into_inner().next())
         .ok_or_else(|| syntax_error("empty type", Span::new(0, 0)))?;
-    let ctx = Ctx {
-        source: text,
-        max_depth: 64,
-    };
-    ctx.type_(t)
+    Ctx { source: text }
+        .type_(t)
+        .map_err(|e| e.with_source(text))
 }
 
 fn internal(span: Span) -> Error {
@@ -814,7 +817,6 @@ impl Ctx<'_> {
             }
             _ => return Err(internal(span)),
         };
-        let _ = self.max_depth;
         Ok(t)
     }
 
