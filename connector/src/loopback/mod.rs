@@ -34,6 +34,17 @@ impl RecordedRequest {
             .find(|(k, _)| k.eq_ignore_ascii_case(name))
             .map(|(_, v)| v.as_str())
     }
+
+    /// The request head and body as text (lossy), as a server echoing everything would see it.
+    pub fn raw_text(&self) -> String {
+        let mut out = format!("{} {}\n", self.method, self.target);
+        for (k, v) in &self.headers {
+            out.push_str(&format!("{k}: {v}\n"));
+        }
+        out.push('\n');
+        out.push_str(&String::from_utf8_lossy(&self.body));
+        out
+    }
 }
 
 /// A response to send.

@@ -77,35 +77,8 @@ impl Drop for RawServer {
     }
 }
 
-/// A request read from the wire.
-#[derive(Clone, Debug, Default)]
-pub struct Request {
-    pub method: String,
-    pub target: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    /// The first value of a header (case-insensitive).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The request head and body as text (lossy), as a server echoing everything would see it.
-    pub fn raw_text(&self) -> String {
-        let mut out = format!("{} {}\n", self.method, self.target);
-        for (k, v) in &self.headers {
-            out.push_str(&format!("{k}: {v}\n"));
-        }
-        out.push('\n');
-        out.push_str(&String::from_utf8_lossy(&self.body));
-        out
-    }
-}
+/// A request read from the wire (the same type the crate's loopback server records).
+pub use connector::loopback::RecordedRequest as Request;
 
 /// Read one request (Content-Length or chunked body). `None` on EOF or garbage.
 pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
