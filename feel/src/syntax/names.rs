@@ -3,7 +3,7 @@
 //! FEEL cannot be tokenised without knowing the names in scope. Before parsing, every
 //! occurrence of a known name that contains spaces or name symbols (outside strings,
 //! comments and backticks) has those separator bytes replaced by a marker byte (`\x1F`),
-//! keeping every byte offset. The grammar accepts the marker inside a name, and the
+//! keeping every byte offset. The lexer accepts the marker inside a name, and the
 //! parser reads the name's text back from the original source.
 
 use std::collections::HashMap;
