@@ -173,40 +173,52 @@ pub enum Type {
 }
 
 impl Node {
-    /// Whether the expression refers to `name` anywhere (function bodies included).
-    pub fn mentions(&self, target: &str) -> bool {
-        let m = |n: &Node| n.mentions(target);
+    /// Calls `f` on each direct child expression (function bodies included) until it
+    /// returns `true`; returns whether it did.
+    pub fn any_child(&self, mut f: impl FnMut(&Node) -> bool) -> bool {
         match &self.expr {
-            Expr::Name(name) => name.as_ref() == target,
-            Expr::Literal(_) => false,
-            Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => m(a),
+            Expr::Literal(_) | Expr::Name(_) => false,
+            Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => f(a),
             Expr::Arith(_, a, b)
             | Expr::Cmp(_, a, b)
             | Expr::And(a, b)
             | Expr::Or(a, b)
-            | Expr::Filter(a, b) => m(a) || m(b),
-            Expr::Between(a, b, c) | Expr::If(a, b, c) => m(a) || m(b) || m(c),
+            | Expr::Filter(a, b) => f(a) || f(b),
+            Expr::Between(a, b, c) | Expr::If(a, b, c) => f(a) || f(b) || f(c),
             Expr::In(a, tests) => {
-                m(a) || tests
+                f(a) || tests
                     .iter()
-                    .any(|t| matches!(t, UnaryTest::Expr(e, _) if m(e)))
+                    .any(|t| matches!(t, UnaryTest::Expr(e, _) if f(e)))
             }
-            Expr::For(its, body, _) => its.iter().any(|i| m(&i.source)) || m(body),
+            Expr::For(its, body, _) => {
+                its.iter()
+                    .any(|i| f(&i.source) || i.range_end.as_ref().is_some_and(&mut f))
+                    || f(body)
+            }
             Expr::Quantified {
                 iterators,
                 condition,
                 ..
-            } => iterators.iter().any(|i| m(&i.source)) || m(condition),
-            Expr::List(items) => items.iter().any(m),
-            Expr::Context(entries) => entries.iter().any(|(_, v)| m(v)),
-            Expr::Range { start, end, .. } => m(start) || m(end),
-            Expr::Call(f, args) => {
-                m(f) || match args {
-                    CallArgs::Positional(a) => a.iter().any(m),
-                    CallArgs::Named(a) => a.iter().any(|(_, v)| m(v)),
-                }
+            } => iterators.iter().any(|i| f(&i.source)) || f(condition),
+            Expr::List(items) => items.iter().any(f),
+            Expr::Context(entries) => entries.iter().any(|(_, v)| f(v)),
+            Expr::Range { start, end, .. } => f(start) || f(end),
+            Expr::Call(callee, args) => {
+                f(callee)
+                    || match args {
+                        CallArgs::Positional(a) => a.iter().any(f),
+                        CallArgs::Named(a) => a.iter().any(|(_, v)| f(v)),
+                    }
             }
-            Expr::Function(def) => m(&def.body),
+            Expr::Function(def) => f(&def.body),
+        }
+    }
+
+    /// Whether the expression refers to `name` anywhere (function bodies included).
+    pub fn mentions(&self, target: &str) -> bool {
+        match &self.expr {
+            Expr::Name(name) => name.as_ref() == target,
+            _ => self.any_child(|n| n.mentions(target)),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, ErrorKind, Span};
 
-use super::ast::{CallArgs, Expr, Node, UnaryTest};
+use super::ast::Node;
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -97,71 +97,16 @@ pub(crate) fn check_nesting(text: &str, max_depth: usize) -> Result<()> {
 
 /// Depth check with an early cut-off (the recursion never goes deeper than the limit).
 pub(crate) fn check_depth(n: &Node, max: usize) -> Result<()> {
-    fn walk(n: &Node, d: usize, max: usize) -> Option<Span> {
+    fn walk(n: &Node, d: usize, max: usize, found: &mut Option<Span>) -> bool {
         if d > max {
-            return Some(n.span);
+            *found = Some(n.span);
+            return true;
         }
-        let mut kids: Vec<&Node> = Vec::new();
-        match &n.expr {
-            Expr::Literal(_) | Expr::Name(_) => {}
-            Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => {
-                kids.push(a)
-            }
-            Expr::Arith(_, a, b)
-            | Expr::Cmp(_, a, b)
-            | Expr::And(a, b)
-            | Expr::Or(a, b)
-            | Expr::Filter(a, b) => {
-                kids.push(a);
-                kids.push(b);
-            }
-            Expr::Between(a, b, c) | Expr::If(a, b, c) => {
-                kids.push(a);
-                kids.push(b);
-                kids.push(c);
-            }
-            Expr::In(a, tests) => {
-                kids.push(a);
-                for t in tests {
-                    if let UnaryTest::Expr(e, _) = t {
-                        kids.push(e);
-                    }
-                }
-            }
-            Expr::For(its, body, _) => {
-                for it in its {
-                    kids.push(&it.source);
-                }
-                kids.push(body);
-            }
-            Expr::Quantified {
-                iterators,
-                condition,
-                ..
-            } => {
-                for it in iterators {
-                    kids.push(&it.source);
-                }
-                kids.push(condition);
-            }
-            Expr::List(items) => kids.extend(items.iter()),
-            Expr::Context(entries) => kids.extend(entries.iter().map(|(_, v)| v)),
-            Expr::Range { start, end, .. } => {
-                kids.push(start);
-                kids.push(end);
-            }
-            Expr::Call(f, args) => {
-                kids.push(f);
-                match args {
-                    CallArgs::Positional(a) => kids.extend(a.iter()),
-                    CallArgs::Named(a) => kids.extend(a.iter().map(|(_, v)| v)),
-                }
-            }
-            Expr::Function(def) => kids.push(&def.body),
-        }
-        kids.into_iter().find_map(|k| walk(k, d + 1, max))
+        n.any_child(|k| walk(k, d + 1, max, found))
     }
-    match walk(n, 0, max) {
+    let mut found = None;
+    walk(n, 0, max, &mut found);
+    match found {
         Some(span) => Err(syntax_error(
             format!("expression nested deeper than the limit of {max}"),
             span,

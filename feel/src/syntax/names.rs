@@ -15,7 +15,17 @@ pub(crate) const JOIN: char = '\x1F';
 /// a sequence of parts (words and single symbol characters) with the gaps between them.
 #[derive(Clone, Default)]
 pub(crate) struct NameMatcher {
-    by_first: HashMap<String, Vec<Pattern>>,
+    by_first: HashMap<String, Vec<Pattern>, foldhash::fast::RandomState>,
+    /// A 256-bit filter over [`quick_key`] of the first words: most words of an expression
+    /// start no known name and are passed over without hashing.
+    filter: [u64; 4],
+}
+
+/// A cheap key of a word: its first and last bytes and its length.
+fn quick_key(word: &[u8]) -> usize {
+    let first = word.first().copied().unwrap_or(0) as usize;
+    let last = word.last().copied().unwrap_or(0) as usize;
+    (first * 31 + last * 7 + word.len()) & 255
 }
 
 #[derive(Clone)]
@@ -33,28 +43,61 @@ fn is_multi(name: &str) -> bool {
     !name.is_empty() && name.chars().any(|c| !is_word_char(c))
 }
 
-/// Tokens of `text`: maximal runs of word characters, or single other non-space characters;
-/// `(start, end)` byte offsets.
-fn tokens(text: &str) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        if c.is_whitespace() {
-            continue;
-        }
-        let mut end = i + c.len_utf8();
-        if is_word_char(c) {
-            while let Some(&(j, d)) = it.peek() {
-                if !is_word_char(d) {
-                    break;
+/// The words of a text: maximal runs of word characters, or single other non-space
+/// characters, as `(start, end)` byte offsets.
+#[derive(Clone)]
+struct Words<'t> {
+    text: &'t str,
+    pos: usize,
+}
+
+impl std::iter::Iterator for Words<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        let b = self.text.as_bytes();
+        let char_at = |i: usize| self.text.get(i..).and_then(|r| r.chars().next());
+        let mut i = self.pos;
+        // skip whitespace (ASCII by byte, the rest by character)
+        let first = loop {
+            let c = *b.get(i)?;
+            if c.is_ascii() {
+                if !c.is_ascii_whitespace() {
+                    break char::from(c);
                 }
-                end = j + d.len_utf8();
-                it.next();
+                i += 1;
+            } else {
+                let ch = char_at(i)?;
+                if !ch.is_whitespace() {
+                    break ch;
+                }
+                i += ch.len_utf8();
+            }
+        };
+        let start = i;
+        i += first.len_utf8();
+        if is_word_char(first) {
+            while let Some(&c) = b.get(i) {
+                if c.is_ascii() {
+                    if !(c.is_ascii_alphanumeric() || c == b'_' || c == b'?') {
+                        break;
+                    }
+                    i += 1;
+                } else {
+                    match char_at(i) {
+                        Some(ch) if is_word_char(ch) => i += ch.len_utf8(),
+                        _ => break,
+                    }
+                }
             }
         }
-        out.push((i, end));
+        self.pos = i;
+        Some((start, i))
     }
-    out
+}
+
+fn tokens(text: &str) -> Vec<(usize, usize)> {
+    Words { text, pos: 0 }.collect()
 }
 
 fn pattern(name: &str) -> Option<Pattern> {
@@ -70,7 +113,7 @@ fn pattern(name: &str) -> Option<Pattern> {
 impl NameMatcher {
     /// A matcher for the multi-word names among `names`.
     pub(crate) fn new<'a>(names: impl Iterator<Item = &'a str>) -> Self {
-        let mut by_first: HashMap<String, Vec<Pattern>> = HashMap::new();
+        let mut by_first: HashMap<String, Vec<Pattern>, _> = HashMap::default();
         for name in names.filter(|n| is_multi(n) && n.len() < 200) {
             if let Some(p) = pattern(name) {
                 let list = by_first.entry(p.parts[0].clone()).or_default();
@@ -82,44 +125,49 @@ impl NameMatcher {
                 }
             }
         }
-        for list in by_first.values_mut() {
+        let mut filter = [0u64; 4];
+        for (first, list) in by_first.iter_mut() {
             list.sort_by_key(|p| std::cmp::Reverse(p.parts.len()));
+            let k = quick_key(first.as_bytes());
+            filter[k / 64] |= 1 << (k % 64);
         }
-        NameMatcher { by_first }
+        NameMatcher { by_first, filter }
     }
 
-    /// Byte ranges of known names in `text` (longest match first at each token).
+    /// Byte ranges of known names in `text` (longest match first at each word).
     fn find(&self, text: &str, out: &mut Vec<(usize, usize)>) {
         if self.by_first.is_empty() {
             return;
         }
-        let toks = tokens(text);
-        let mut i = 0;
-        while i < toks.len() {
-            let (s, e) = toks[i];
-            let mut matched = 0;
-            if let Some(cands) = self.by_first.get(&text[s..e]) {
-                for p in cands {
-                    let n = p.parts.len();
-                    let Some(window) = toks.get(i..i + n) else {
-                        continue;
-                    };
-                    let same = window
+        let mut words = Words { text, pos: 0 };
+        while let Some((s, e)) = words.next() {
+            let k = quick_key(&text.as_bytes()[s..e]);
+            if self.filter[k / 64] & (1 << (k % 64)) == 0 {
+                continue;
+            }
+            let Some(cands) = self.by_first.get(&text[s..e]) else {
+                continue;
+            };
+            for p in cands {
+                let mut ahead = words.clone();
+                let mut end = e;
+                let same =
+                    p.parts[1..]
                         .iter()
-                        .zip(&p.parts)
-                        .all(|(&(a, b), part)| &text[a..b] == part)
-                        && window
-                            .windows(2)
-                            .zip(&p.spaced)
-                            .all(|(w, sp)| (w[1].0 > w[0].1) == *sp);
-                    if same {
-                        out.push((s, window[n - 1].1));
-                        matched = n;
-                        break;
-                    }
+                        .zip(&p.spaced)
+                        .all(|(part, spaced)| match ahead.next() {
+                            Some((a, b)) if &text[a..b] == part && (a > end) == *spaced => {
+                                end = b;
+                                true
+                            }
+                            _ => false,
+                        });
+                if same {
+                    out.push((s, end));
+                    words = ahead;
+                    break;
                 }
             }
-            i += matched.max(1);
         }
     }
 }
