@@ -7,6 +7,7 @@ mod scope;
 mod state;
 pub mod types;
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -84,7 +85,7 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
         },
         UnaryTest::Expr(node, uses_input) => {
             if let Expr::UnaryCmp(op, e) = &node.expr {
-                let target = eval(e, scope, st);
+                let target = operand(e, scope, st);
                 return compare_op(*op, input, &target, st);
             }
             let uses_input = *uses_input;
@@ -202,14 +203,14 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         Expr::Name(name) => lookup(name, n, scope, st),
         Expr::Neg(a) => neg(a, n, scope, st),
         Expr::Arith(op, a, b) => {
-            let x = eval(a, scope, st);
-            let y = eval(b, scope, st);
+            let x = operand(a, scope, st);
+            let y = operand(b, scope, st);
             st.span = n.span;
             arith::arith(*op, &x, &y, st)
         }
         Expr::Cmp(op, a, b) => {
-            let x = eval(a, scope, st);
-            let y = eval(b, scope, st);
+            let x = operand(a, scope, st);
+            let y = operand(b, scope, st);
             st.span = n.span;
             compare_op(*op, &x, &y, st)
         }
@@ -239,7 +240,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         }
         Expr::Between(x, lo, hi) => between(x, lo, hi, n, scope, st),
         Expr::In(x, tests) => {
-            let v = eval(x, scope, st);
+            let v = operand(x, scope, st);
             st.span = n.span;
             test_all(&v, tests, scope, st)
         }
@@ -317,9 +318,9 @@ fn between(
     scope: &Scope<'_>,
     st: &mut State<'_>,
 ) -> Value {
-    let v = eval(x, scope, st);
-    let l = eval(lo, scope, st);
-    let h = eval(hi, scope, st);
+    let v = operand(x, scope, st);
+    let l = operand(lo, scope, st);
+    let h = operand(hi, scope, st);
     st.span = n.span;
     let a = to_bool(&compare_op(CmpOp::Ge, &v, &l, st));
     let b = to_bool(&compare_op(CmpOp::Le, &v, &h, st));
@@ -439,6 +440,23 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 
 /// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any
 /// step is not a plain context entry (the general path then runs and reports problems).
+/// An operand by reference where it already exists (a literal, a variable, an entry of
+/// one), evaluated otherwise: operators read their operands without copying them.
+fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
+    let found = match &n.expr {
+        Expr::Literal(v) => Some(v),
+        Expr::Name(_) | Expr::Path(..) => resolve_ref(n, scope),
+        _ => None,
+    };
+    match found {
+        Some(v) => {
+            st.steps += 1;
+            Cow::Borrowed(v)
+        }
+        None => Cow::Owned(eval(n, scope, st)),
+    }
+}
+
 fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
     match &n.expr {
         Expr::Name(name) => scope.get(name),
