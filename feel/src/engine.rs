@@ -158,6 +158,7 @@ impl Engine {
     /// names such as `Monthly Salary` written without backticks).
     pub fn compile_with_names(&self, text: &str, names: &[&str]) -> Result<Expression, Error> {
         let root = syntax::parse_expression(text, &self.inner, names)?;
+        let root = crate::eval::fold::fold(root, &self.inner);
         Ok(Expression {
             engine: self.inner.clone(),
             root: Arc::new(root),
@@ -177,6 +178,7 @@ impl Engine {
         names: &[&str],
     ) -> Result<UnaryTests, Error> {
         let tests = syntax::parse_unary_tests(text, &self.inner, names)?;
+        let tests = crate::eval::fold::fold_tests(tests, &self.inner);
         Ok(UnaryTests {
             engine: self.inner.clone(),
             tests: Arc::new(tests),

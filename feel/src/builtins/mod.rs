@@ -53,7 +53,13 @@ pub struct Builtin {
     pub name: Arc<str>,
     /// Signatures, in resolution order.
     pub overloads: Vec<Overload>,
+    /// Whether the same arguments always give the same value (standard built-ins but the
+    /// clock and random ones); calls with literal arguments are then evaluated when compiling.
+    pub pure: bool,
 }
+
+/// Standard built-ins whose value changes from call to call.
+const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 
 /// The functions an engine knows by name.
 #[derive(Clone, Default)]
@@ -78,6 +84,9 @@ impl Registry {
         ] {
             for (name, params, f) in table {
                 r.add(name, params, Arc::new(*f));
+                if let Some(b) = r.builtins.get_mut(*name) {
+                    b.pure = !IMPURE.contains(name);
+                }
             }
         }
         r
@@ -96,7 +105,10 @@ impl Registry {
             .or_insert_with(|| Builtin {
                 name: Arc::from(name),
                 overloads: Vec::new(),
+                pure: false,
             });
+        // a function registered from outside may read anything: never evaluated early
+        entry.pure = false;
         entry.overloads.push(Overload {
             params,
             variadic,
@@ -115,6 +127,11 @@ impl Registry {
     /// The function value for a name.
     pub fn get(&self, name: &str) -> Option<&Function> {
         self.functions.get(name)
+    }
+
+    /// Whether `name` is a pure standard built-in (see [`Builtin::pure`]).
+    pub fn is_pure(&self, name: &str) -> bool {
+        self.builtins.get(name).is_some_and(|b| b.pure)
     }
 
     /// All function names.

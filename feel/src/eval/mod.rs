@@ -1,6 +1,7 @@
 //! The tree-walking evaluator.
 
 mod arith;
+pub(crate) mod fold;
 mod function;
 pub mod ops;
 mod scope;
@@ -290,6 +291,19 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             def: def.clone(),
             captured: scope.locals(),
         })),
+        Expr::FoldedCall(name, value, call) => match folded(name, value, scope) {
+            Some(v) => v.clone(),
+            None => eval(call, scope, st),
+        },
+    }
+}
+
+/// The value of a folded call, unless a variable of that name holds a function (which a
+/// call by that name would call instead of the built-in).
+fn folded<'s>(name: &str, value: &'s Value, scope: &Scope<'_>) -> Option<&'s Value> {
+    match scope.get(name) {
+        Some(Value::Function(_)) => None,
+        _ => Some(value),
     }
 }
 
@@ -445,6 +459,7 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
     let found = match &n.expr {
         Expr::Literal(v) => Some(v),
+        Expr::FoldedCall(name, v, _) => folded(name, v, scope),
         Expr::Name(_) | Expr::Path(..) => resolve_ref(n, scope),
         _ => None,
     };

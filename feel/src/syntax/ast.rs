@@ -109,6 +109,9 @@ pub enum Expr {
     Call(Box<Node>, CallArgs),
     /// `function(a, b) body`
     Function(Arc<FunctionDef>),
+    /// A call of a pure built-in with literal arguments, evaluated when compiling: the
+    /// value, unless a variable of that name holds a function (then the call itself).
+    FoldedCall(Arc<str>, Value, Box<Node>),
 }
 
 /// A user-defined function.
@@ -211,6 +214,7 @@ impl Node {
                     }
             }
             Expr::Function(def) => f(&def.body),
+            Expr::FoldedCall(_, _, call) => f(call),
         }
     }
 

@@ -1,0 +1,283 @@
+//! Constant folding, once when compiling.
+//!
+//! Operators, lists, contexts, ranges, paths and filters whose operands are all literals
+//! become literals; a call of a pure built-in with literal arguments (`date("2024-06-30")`,
+//! `duration("P30D")`) keeps its value next to the call, used unless a variable of that name
+//! holds a function when evaluating. Only what evaluates without a warning is folded, so an
+//! evaluation reports exactly what it would have reported unfolded.
+
+use std::sync::Arc;
+
+use crate::syntax::ast::{CallArgs, Expr, FunctionDef, Iterator, Node, UnaryTest};
+use crate::value::{Context, Value};
+use crate::EngineInner;
+
+use super::scope::Scope;
+use super::{eval, State};
+
+/// Fold `n` bottom-up.
+pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
+    let span = n.span;
+    let expr = fold_children(n.expr, engine);
+    let n = Node { expr, span };
+    let foldable = match &n.expr {
+        Expr::Neg(_)
+        | Expr::Arith(..)
+        | Expr::Cmp(..)
+        | Expr::And(..)
+        | Expr::Or(..)
+        | Expr::Between(..)
+        | Expr::InstanceOf(..)
+        | Expr::If(..)
+        | Expr::List(_)
+        | Expr::Context(_)
+        | Expr::Range { .. }
+        | Expr::Filter(..)
+        | Expr::Path(..) => all_literal(&n),
+        Expr::Call(f, _) => match &f.expr {
+            Expr::Name(name) => engine.registry.is_pure(name) && args_literal(&n),
+            _ => false,
+        },
+        _ => false,
+    };
+    if !foldable {
+        return n;
+    }
+    let Some(value) = evaluate_alone(&n, engine) else {
+        return n;
+    };
+    let expr = match n.expr {
+        Expr::Call(f, args) => match f.expr {
+            Expr::Name(name) => {
+                let call = Node {
+                    expr: Expr::Call(
+                        Box::new(Node {
+                            expr: Expr::Name(name.clone()),
+                            span: f.span,
+                        }),
+                        args,
+                    ),
+                    span,
+                };
+                Expr::FoldedCall(name, value, Box::new(call))
+            }
+            other => Expr::Call(
+                Box::new(Node {
+                    expr: other,
+                    span: f.span,
+                }),
+                args,
+            ),
+        },
+        _ => Expr::Literal(value),
+    };
+    Node { expr, span }
+}
+
+fn is_literal(n: &Node) -> bool {
+    matches!(n.expr, Expr::Literal(_))
+}
+
+fn all_literal(n: &Node) -> bool {
+    !n.any_child(|c| !is_literal(c))
+}
+
+fn args_literal(n: &Node) -> bool {
+    match &n.expr {
+        Expr::Call(_, CallArgs::Positional(a)) => a.iter().all(is_literal),
+        Expr::Call(_, CallArgs::Named(a)) => a.iter().all(|(_, v)| is_literal(v)),
+        _ => false,
+    }
+}
+
+/// The value of a node without variables, if it evaluates without warnings.
+fn evaluate_alone(n: &Node, engine: &EngineInner) -> Option<Value> {
+    let empty = Context::new();
+    let mut st = State::new(engine, &empty);
+    let v = eval(n, &Scope::Root(&empty), &mut st);
+    (st.warnings.is_empty() && st.fatal.is_none()).then_some(v)
+}
+
+/// Fold a boxed node in place (the allocation is kept).
+fn fold_box(mut b: Box<Node>, engine: &EngineInner) -> Box<Node> {
+    let placeholder = Node {
+        expr: Expr::Literal(Value::Null),
+        span: b.span,
+    };
+    let n = std::mem::replace(&mut *b, placeholder);
+    *b = fold(n, engine);
+    b
+}
+
+fn fold_iterators(its: Vec<Iterator>, engine: &EngineInner) -> Vec<Iterator> {
+    its.into_iter()
+        .map(|it| Iterator {
+            name: it.name,
+            source: fold(it.source, engine),
+            range_end: it.range_end.map(|e| fold(e, engine)),
+        })
+        .collect()
+}
+
+/// Fold the expressions of unary tests; a top-level comparison (`< 10`) keeps its shape
+/// (it compares with the input, it is not a range value).
+pub(crate) fn fold_tests(tests: Vec<UnaryTest>, engine: &EngineInner) -> Vec<UnaryTest> {
+    tests
+        .into_iter()
+        .map(|t| match t {
+            UnaryTest::Expr(node, uses_input) => {
+                let node = match node.expr {
+                    Expr::UnaryCmp(op, e) => Node {
+                        expr: Expr::UnaryCmp(op, fold_box(e, engine)),
+                        span: node.span,
+                    },
+                    _ => fold(node, engine),
+                };
+                UnaryTest::Expr(node, uses_input)
+            }
+            UnaryTest::Not(inner) => UnaryTest::Not(fold_tests(inner, engine)),
+            UnaryTest::Any => UnaryTest::Any,
+        })
+        .collect()
+}
+
+fn fold_children(expr: Expr, e: &EngineInner) -> Expr {
+    match expr {
+        Expr::Literal(_) | Expr::Name(_) | Expr::FoldedCall(..) => expr,
+        Expr::Neg(a) => Expr::Neg(fold_box(a, e)),
+        Expr::Arith(op, a, b) => Expr::Arith(op, fold_box(a, e), fold_box(b, e)),
+        Expr::Cmp(op, a, b) => Expr::Cmp(op, fold_box(a, e), fold_box(b, e)),
+        Expr::And(a, b) => Expr::And(fold_box(a, e), fold_box(b, e)),
+        Expr::Or(a, b) => Expr::Or(fold_box(a, e), fold_box(b, e)),
+        Expr::Filter(a, b) => Expr::Filter(fold_box(a, e), fold_box(b, e)),
+        Expr::Between(a, b, c) => Expr::Between(fold_box(a, e), fold_box(b, e), fold_box(c, e)),
+        Expr::If(a, b, c) => Expr::If(fold_box(a, e), fold_box(b, e), fold_box(c, e)),
+        Expr::In(a, tests) => Expr::In(fold_box(a, e), fold_tests(tests, e)),
+        Expr::InstanceOf(a, t) => Expr::InstanceOf(fold_box(a, e), t),
+        Expr::For(its, body, partial) => {
+            Expr::For(fold_iterators(its, e), fold_box(body, e), partial)
+        }
+        Expr::Quantified {
+            every,
+            iterators,
+            condition,
+        } => Expr::Quantified {
+            every,
+            iterators: fold_iterators(iterators, e),
+            condition: fold_box(condition, e),
+        },
+        Expr::List(items) => Expr::List(items.into_iter().map(|n| fold(n, e)).collect()),
+        Expr::Context(entries) => {
+            Expr::Context(entries.into_iter().map(|(k, v)| (k, fold(v, e))).collect())
+        }
+        Expr::Range {
+            start,
+            start_included,
+            end,
+            end_included,
+        } => Expr::Range {
+            start: fold_box(start, e),
+            start_included,
+            end: fold_box(end, e),
+            end_included,
+        },
+        Expr::UnaryCmp(op, a) => Expr::UnaryCmp(op, fold_box(a, e)),
+        Expr::Path(a, name) => Expr::Path(fold_box(a, e), name),
+        Expr::Call(f, args) => Expr::Call(
+            fold_box(f, e),
+            match args {
+                CallArgs::Positional(a) => {
+                    CallArgs::Positional(a.into_iter().map(|n| fold(n, e)).collect())
+                }
+                CallArgs::Named(a) => {
+                    CallArgs::Named(a.into_iter().map(|(k, n)| (k, fold(n, e))).collect())
+                }
+            },
+        ),
+        Expr::Function(def) => match Arc::try_unwrap(def) {
+            Ok(FunctionDef { params, body }) => Expr::Function(Arc::new(FunctionDef {
+                params,
+                body: fold(body, e),
+            })),
+            Err(shared) => Expr::Function(shared),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::syntax::ast::Expr;
+    use crate::{Context, Engine, Value};
+
+    fn run(engine: &Engine, text: &str) -> (String, usize) {
+        let e = engine.evaluate(text, &Context::new()).unwrap();
+        (e.value.to_string(), e.warnings.len())
+    }
+
+    #[test]
+    fn literal_operands_and_pure_calls_fold() {
+        let engine = Engine::new();
+        let folded = |text: &str| {
+            let parsed = crate::syntax::parse_expression(text, &engine.inner, &[]).unwrap();
+            super::fold(parsed, &engine.inner).expr
+        };
+        assert!(matches!(folded("[1, 2 + 3, {a: -1}]"), Expr::Literal(_)));
+        assert!(matches!(
+            folded("date(\"2024-01-01\")"),
+            Expr::FoldedCall(..)
+        ));
+        assert!(matches!(folded("x + 1"), Expr::Arith(..)));
+        // impure, or failing with a warning: left to every evaluation
+        assert!(matches!(folded("today()"), Expr::Call(..)));
+        assert!(matches!(folded("date(\"not a date\")"), Expr::Call(..)));
+        assert!(matches!(folded("1 + \"a\""), Expr::Arith(..)));
+    }
+
+    #[test]
+    fn folded_values_equal_evaluated_ones() {
+        let engine = Engine::new();
+        assert_eq!(
+            run(&engine, "date(\"2024-01-31\") + duration(\"P1M\")"),
+            ("@\"2024-02-29\"".into(), 0)
+        );
+        // the warning is reported by every evaluation, as unfolded
+        let compiled = engine.compile("date(\"nope\")").unwrap();
+        for _ in 0..2 {
+            let e = compiled.evaluate(&Context::new()).unwrap();
+            assert_eq!((e.value, e.warnings.len()), (Value::Null, 1));
+        }
+    }
+
+    #[test]
+    fn a_function_variable_shadows_a_folded_call() {
+        let engine = Engine::new();
+        assert_eq!(
+            run(
+                &engine,
+                "{date: function(s) \"mine\", r: date(\"2024-01-01\")}.r"
+            ),
+            ("\"mine\"".into(), 0)
+        );
+        // a variable that is not a function does not: the built-in is called
+        assert_eq!(
+            run(&engine, "{date: 1, r: date(\"2024-01-01\")}.r"),
+            ("@\"2024-01-01\"".into(), 0)
+        );
+    }
+
+    #[test]
+    fn registered_functions_are_never_folded() {
+        let mut engine = Engine::new();
+        let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let seen = calls.clone();
+        engine.register("tick", &["x"], move |_, _| {
+            Value::from(seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) as i64)
+        });
+        assert!(!engine.inner.registry.is_pure("tick"));
+        assert!(engine.inner.registry.is_pure("upper case"));
+        let compiled = engine.compile("tick(1)").unwrap();
+        let a = compiled.evaluate(&Context::new()).unwrap().value;
+        let b = compiled.evaluate(&Context::new()).unwrap().value;
+        assert_ne!(a, b);
+    }
+}
