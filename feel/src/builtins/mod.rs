@@ -64,9 +64,12 @@ const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 /// The functions an engine knows by name.
 #[derive(Clone, Default)]
 pub struct Registry {
-    functions: HashMap<Arc<str>, Function>,
-    builtins: HashMap<Arc<str>, Builtin>,
+    functions: HashMap<Arc<str>, Function, Hasher>,
+    builtins: HashMap<Arc<str>, Builtin, Hasher>,
 }
+
+/// Function names are looked up on every call: a fast hash (seeded per process).
+type Hasher = foldhash::fast::RandomState;
 
 impl Registry {
     /// A registry with every standard built-in and Camunda extension.

@@ -72,7 +72,7 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
-    let len = i64::try_from(s.chars().count()).unwrap_or(i64::MAX);
+    let len = i64::try_from(char_count(s)).unwrap_or(i64::MAX);
     // Zero-based first character; before the start of the string for a large negative
     // position, in which case the characters before the string count against `length`.
     let from = match start {
@@ -83,14 +83,32 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     let end = length.map_or(i64::MAX, |l| from.saturating_add(l));
     let skip = usize::try_from(from.max(0)).unwrap_or(usize::MAX);
     let take = usize::try_from(end.saturating_sub(from.max(0)).max(0)).unwrap_or(usize::MAX);
-    let out: String = s.chars().skip(skip).take(take).collect();
-    Value::from(out)
+    // byte offsets of the first and the one-past-last character, then one copy
+    let byte_at = |n: usize| {
+        if s.is_ascii() {
+            n.min(s.len())
+        } else {
+            s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
+        }
+    };
+    let a = byte_at(skip);
+    let b = byte_at(skip.saturating_add(take)).max(a);
+    Value::from(s.get(a..b).unwrap_or(""))
+}
+
+/// The number of code points (the byte length for ASCII text).
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
 }
 
 /// `string length(string)`: the number of code points.
 fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
-        Some(s) => count(s.chars().count()),
+        Some(s) => count(char_count(s)),
         None => state.illegal_args(args),
     }
 }

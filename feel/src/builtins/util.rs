@@ -29,6 +29,8 @@ pub(super) fn scalar(v: &Value) -> &Value {
 /// A number argument truncated to an integer (`2.5` → 2, `-1.5` → -1), if it fits an `i64`.
 pub(super) fn int_arg(v: &Value) -> Option<i64> {
     match scalar(v) {
+        // integers (scale 0) need no truncation
+        Value::Number(n) if n.scale() == 0 => i64::try_from(n.mantissa()).ok(),
         Value::Number(n) => n.trunc().to_i64(),
         _ => None,
     }
