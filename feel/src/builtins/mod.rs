@@ -181,7 +181,33 @@ impl Builtin {
     }
 }
 
+impl Builtin {
+    fn invoke(&self, o: &Overload, state: &mut State<'_>, values: &[Value]) -> Value {
+        let prev = state.enter_function(&self.name);
+        let v = (o.f)(state, values);
+        state.leave_function(prev);
+        v
+    }
+}
+
 impl Callable for Builtin {
+    /// The arguments as they are, when the signature [`Builtin::bind_positional`] would
+    /// choose takes them unchanged: the exact arity, or one list for a list-only varargs.
+    fn call_slice(&self, state: &mut State<'_>, args: &[Value]) -> Option<Value> {
+        let n = args.len();
+        for o in &self.overloads {
+            let p = o.params.len();
+            if o.variadic && p >= 1 && n + 1 >= p && !(p == 1 && n == 0) {
+                let as_is = p == 1 && n == 1 && matches!(args.first(), Some(Value::List(_)));
+                return as_is.then(|| self.invoke(o, state, args));
+            }
+            if !o.variadic && p == n {
+                return Some(self.invoke(o, state, args));
+            }
+        }
+        None
+    }
+
     fn name(&self) -> Option<&str> {
         Some(&self.name)
     }
@@ -200,13 +226,7 @@ impl Callable for Builtin {
             Args::Named(a) => self.bind_named(a),
         };
         match bound {
-            Some((o, values)) => {
-                let f = o.f.clone();
-                let prev = state.enter_function(&self.name);
-                let v = f(state, &values);
-                state.leave_function(prev);
-                v
-            }
+            Some((o, values)) => self.invoke(o, state, &values),
             None => {
                 state.warn(
                     WarningKind::NoFunctionFound,

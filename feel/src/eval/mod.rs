@@ -9,6 +9,8 @@ mod state;
 pub mod types;
 
 use std::borrow::Cow;
+
+use smallvec::SmallVec;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
@@ -822,7 +824,18 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
         },
     };
     let args = match args {
-        CallArgs::Positional(a) => Args::Positional(a.iter().map(|e| eval(e, scope, st)).collect()),
+        CallArgs::Positional(a) => {
+            // on the stack for the usual few arguments; built-ins take them by reference
+            let values: SmallVec<[Value; 4]> = a.iter().map(|e| eval(e, scope, st)).collect();
+            if let Some(func) = &func {
+                st.span = n.span;
+                if let Some(v) = func.0.call_slice(st, &values) {
+                    st.span = n.span;
+                    return v;
+                }
+            }
+            Args::Positional(values.into_vec())
+        }
         CallArgs::Named(a) => Args::Named(
             a.iter()
                 .map(|(k, e)| (k.clone(), eval(e, scope, st)))

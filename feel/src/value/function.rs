@@ -38,6 +38,13 @@ pub trait Callable: Send + Sync {
     fn params(&self) -> Vec<Arc<str>>;
     /// Invoke the function. Problems are reported through `state` as warnings and give null.
     fn call(&self, state: &mut State<'_>, args: Args) -> Value;
+
+    /// Invoke with positional arguments by reference, when the function can take them so
+    /// (no copy, no allocation); `None` leaves the call to [`Callable::call`] and has no
+    /// effect. The default takes none.
+    fn call_slice(&self, _state: &mut State<'_>, _args: &[Value]) -> Option<Value> {
+        None
+    }
 }
 
 /// A function value (reference counted).
