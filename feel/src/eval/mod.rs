@@ -284,6 +284,9 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             if let Some(v) = resolve_ref(n, scope) {
                 return v.clone();
             }
+            if let Expr::Context(entries) = &base.expr {
+                return entry_of_literal(entries, name, n, scope, st);
+            }
             let b = eval(base, scope, st);
             st.span = n.span;
             path(&b, name, st)
@@ -380,9 +383,38 @@ fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) 
             };
             eval(e, &s, st)
         };
-        ctx.insert(k.clone(), v);
+        // the parser rejects duplicate keys
+        ctx.push_new(k.clone(), v);
     }
     Value::context(ctx)
+}
+
+/// `{…}.name`: the entries evaluated in order as for a context (each sees the ones before
+/// it), on the stack; only the selected value is kept, no context is built.
+#[inline(never)]
+fn entry_of_literal(
+    entries: &[(Arc<str>, Node)],
+    name: &str,
+    n: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
+    let mut values: SmallVec<[(Arc<str>, Value); 8]> = SmallVec::with_capacity(entries.len());
+    for (k, e) in entries {
+        let v = {
+            let s = Scope::Many {
+                parent: scope,
+                vars: &values,
+            };
+            eval(e, &s, st)
+        };
+        values.push((k.clone(), v));
+    }
+    st.span = n.span;
+    match values.iter().position(|(k, _)| k.as_ref() == name) {
+        Some(i) => values.swap_remove(i).1,
+        None => no_context_entry(name, st),
+    }
 }
 
 #[inline(never)]
@@ -776,13 +808,7 @@ fn path(b: &Value, name: &str, st: &mut State<'_>) -> Value {
         Value::Null => Value::Null,
         Value::Context(ctx) => match ctx.get(name) {
             Some(v) => v.clone(),
-            None => {
-                st.warn(
-                    WarningKind::NoContextEntryFound,
-                    format!("No context entry found with key '{name}'"),
-                );
-                Value::Null
-            }
+            None => no_context_entry(name, st),
         },
         Value::List(items) => Value::list(items.iter().map(|i| path(i, name, st)).collect()),
         Value::Range(r) => match name {
@@ -802,6 +828,14 @@ fn path(b: &Value, name: &str, st: &mut State<'_>) -> Value {
         },
         _ => no_property(b, name, st),
     }
+}
+
+fn no_context_entry(name: &str, st: &mut State<'_>) -> Value {
+    st.warn(
+        WarningKind::NoContextEntryFound,
+        format!("No context entry found with key '{name}'"),
+    );
+    Value::Null
 }
 
 fn no_property(b: &Value, name: &str, st: &mut State<'_>) -> Value {

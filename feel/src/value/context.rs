@@ -85,6 +85,15 @@ impl Context {
         }
     }
 
+    /// Append an entry whose key is known not to be present (context literals, whose keys
+    /// the parser has checked).
+    pub(crate) fn push_new(&mut self, key: Arc<str>, value: Value) {
+        match &mut self.repr {
+            Repr::Small(entries) if entries.len() < INDEX_AT => entries.push((key, value)),
+            _ => self.insert(key, value),
+        }
+    }
+
     /// The value of an entry.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match &self.repr {
