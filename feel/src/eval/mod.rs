@@ -91,52 +91,58 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                 let target = operand(e, scope, st);
                 return compare_op(*op, input, &target, st);
             }
-            let uses_input = *uses_input;
-            let v = if uses_input {
+            if *uses_input {
                 let s = Scope::One {
                     parent: scope,
                     name: "?",
                     value: input,
                 };
-                eval(node, &s, st)
+                let v = operand(node, &s, st);
+                test_value(input, &v, true)
             } else {
-                eval(node, scope, st)
-            };
-            match &v {
-                Value::Null if !input.is_null() => Value::Null,
-                Value::Bool(_) if uses_input => v,
-                Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
-                Value::List(items) => {
-                    if let Value::List(_) = input {
-                        if ops::equal(input, &v) == Some(true) {
-                            return Value::Bool(true);
-                        }
-                    }
-                    let mut saw_null = false;
-                    for item in items.iter() {
-                        // membership: a value of another type is simply not a member
-                        let r = match item {
-                            Value::Range(r) => ops::in_range(input, r),
-                            other => ops::equal(input, other).or(Some(false)),
-                        };
-                        match r {
-                            Some(true) => return Value::Bool(true),
-                            Some(false) => {}
-                            None => saw_null = true,
-                        }
-                    }
-                    if saw_null {
-                        Value::Null
-                    } else {
-                        Value::Bool(false)
-                    }
-                }
-                _ => match ops::equal(input, &v) {
-                    Some(b) => Value::Bool(b),
-                    None => Value::Null,
-                },
+                let v = operand(node, scope, st);
+                test_value(input, &v, false)
             }
         }
+    }
+}
+
+/// Whether `input` passes a test whose expression gave `v`: a boolean (when the test uses
+/// `?`), a range, a list of values or ranges, or a value compared with `=`.
+fn test_value(input: &Value, v: &Value, uses_input: bool) -> Value {
+    match v {
+        Value::Null if !input.is_null() => Value::Null,
+        Value::Bool(_) if uses_input => v.clone(),
+        Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
+        Value::List(items) => {
+            if let Value::List(_) = input {
+                if ops::equal(input, v) == Some(true) {
+                    return Value::Bool(true);
+                }
+            }
+            let mut saw_null = false;
+            for item in items.iter() {
+                // membership: a value of another type is simply not a member
+                let r = match item {
+                    Value::Range(r) => ops::in_range(input, r),
+                    other => ops::equal(input, other).or(Some(false)),
+                };
+                match r {
+                    Some(true) => return Value::Bool(true),
+                    Some(false) => {}
+                    None => saw_null = true,
+                }
+            }
+            if saw_null {
+                Value::Null
+            } else {
+                Value::Bool(false)
+            }
+        }
+        _ => match ops::equal(input, v) {
+            Some(b) => Value::Bool(b),
+            None => Value::Null,
+        },
     }
 }
 
