@@ -116,6 +116,10 @@ fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
 /// `upper case(string)`.
 fn upper_case(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
+        Some(s) if s.is_ascii() => Value::string_with(|out| {
+            out.push_str(s);
+            out.make_ascii_uppercase();
+        }),
         Some(s) => Value::from(s.to_uppercase()),
         None => state.illegal_args(args),
     }
@@ -124,6 +128,10 @@ fn upper_case(state: &mut State<'_>, args: &[Value]) -> Value {
 /// `lower case(string)`.
 fn lower_case(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
+        Some(s) if s.is_ascii() => Value::string_with(|out| {
+            out.push_str(s);
+            out.make_ascii_lowercase();
+        }),
         Some(s) => Value::from(s.to_lowercase()),
         None => state.illegal_args(args),
     }

@@ -34,10 +34,10 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
                 );
                 return Value::Null;
             }
-            let mut s = String::with_capacity(x.len() + y.len());
-            s.push_str(x);
-            s.push_str(y);
-            Some(Value::from(s))
+            Some(Value::string_with(|s| {
+                s.push_str(x);
+                s.push_str(y);
+            }))
         }
         (ArithOp::Add, _, _) => temporal::add(a, b),
         (ArithOp::Sub, _, _) => temporal::sub(a, b),

@@ -853,13 +853,15 @@ fn no_property(b: &Value, name: &str, st: &mut State<'_>) -> Value {
 }
 
 fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
-    let func = match &f.expr {
+    // by reference where it is (a variable, the registry): no reference count touched
+    let engine = st.engine;
+    let func: Option<Cow<'_, Function>> = match &f.expr {
         Expr::Name(name) => match scope.get(name) {
-            Some(Value::Function(func)) => Some(func.clone()),
-            _ => st.engine.registry.get(name).cloned(),
+            Some(Value::Function(func)) => Some(Cow::Borrowed(func)),
+            _ => engine.registry.get(name).map(Cow::Borrowed),
         },
         _ => match eval(f, scope, st) {
-            Value::Function(func) => Some(func),
+            Value::Function(func) => Some(Cow::Owned(func)),
             _ => None,
         },
     };

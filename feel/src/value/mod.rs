@@ -147,6 +147,35 @@ impl Value {
         Value::String(s.into())
     }
 
+    /// A string value written by `write` into a reused per-thread buffer and copied once
+    /// into its `Arc` (building a `String` first would allocate twice).
+    pub(crate) fn string_with(write: impl FnOnce(&mut String)) -> Value {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        let mut write = Some(write);
+        let built = SCRATCH.with(|cell| {
+            let mut buf = cell.try_borrow_mut().ok()?;
+            buf.clear();
+            (write.take()?)(&mut buf);
+            let value: Arc<str> = Arc::from(buf.as_str());
+            if buf.capacity() > 1 << 16 {
+                *buf = String::new();
+            }
+            Some(value)
+        });
+        match (built, write) {
+            (Some(value), _) => Value::String(value),
+            // the buffer is in use further up (never by the callers): a plain String
+            (None, Some(write)) => {
+                let mut s = String::new();
+                write(&mut s);
+                Value::from(s)
+            }
+            (None, None) => Value::Null,
+        }
+    }
+
     /// A list value.
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Arc::new(items))
