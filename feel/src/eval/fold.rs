@@ -35,7 +35,9 @@ pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
         | Expr::Filter(..)
         | Expr::Path(..) => all_literal(&n),
         Expr::Call(f, _) => match &f.expr {
-            Expr::Name(name) => engine.registry.is_pure(name) && args_literal(&n),
+            Expr::Name(name) | Expr::Builtin(name, _) => {
+                engine.registry.is_pure(name) && args_literal(&n)
+            }
             _ => false,
         },
         _ => false,
@@ -47,27 +49,16 @@ pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
         return n;
     };
     let expr = match n.expr {
-        Expr::Call(f, args) => match f.expr {
-            Expr::Name(name) => {
+        Expr::Call(f, args) => match &f.expr {
+            Expr::Name(name) | Expr::Builtin(name, _) => {
+                let name = name.clone();
                 let call = Node {
-                    expr: Expr::Call(
-                        Box::new(Node {
-                            expr: Expr::Name(name.clone()),
-                            span: f.span,
-                        }),
-                        args,
-                    ),
+                    expr: Expr::Call(f, args),
                     span,
                 };
                 Expr::FoldedCall(name, value, Box::new(call))
             }
-            other => Expr::Call(
-                Box::new(Node {
-                    expr: other,
-                    span: f.span,
-                }),
-                args,
-            ),
+            _ => Expr::Call(f, args),
         },
         _ => Expr::Literal(value),
     };
@@ -96,6 +87,17 @@ fn evaluate_alone(n: &Node, engine: &EngineInner) -> Option<Value> {
     let mut st = State::new(engine, &empty);
     let v = eval(n, &Scope::Root(&empty), &mut st);
     (st.warnings.is_empty() && st.fatal.is_none()).then_some(v)
+}
+
+/// A callee named after a registered function remembers that function.
+fn resolve_callee(mut f: Box<Node>, engine: &EngineInner) -> Box<Node> {
+    if let Expr::Name(name) = &f.expr {
+        if let Some(func) = engine.registry.get(name) {
+            f.expr = Expr::Builtin(name.clone(), func.clone());
+        }
+        return f;
+    }
+    fold_box(f, engine)
 }
 
 /// Fold a boxed node in place (the allocation is kept).
@@ -143,7 +145,7 @@ pub(crate) fn fold_tests(tests: Vec<UnaryTest>, engine: &EngineInner) -> Vec<Una
 
 fn fold_children(expr: Expr, e: &EngineInner) -> Expr {
     match expr {
-        Expr::Literal(_) | Expr::Name(_) | Expr::FoldedCall(..) => expr,
+        Expr::Literal(_) | Expr::Name(_) | Expr::Builtin(..) | Expr::FoldedCall(..) => expr,
         Expr::Neg(a) => Expr::Neg(fold_box(a, e)),
         Expr::Arith(op, a, b) => Expr::Arith(op, fold_box(a, e), fold_box(b, e)),
         Expr::Cmp(op, a, b) => Expr::Cmp(op, fold_box(a, e), fold_box(b, e)),
@@ -184,7 +186,7 @@ fn fold_children(expr: Expr, e: &EngineInner) -> Expr {
         Expr::UnaryCmp(op, a) => Expr::UnaryCmp(op, fold_box(a, e)),
         Expr::Path(a, name) => Expr::Path(fold_box(a, e), name),
         Expr::Call(f, args) => Expr::Call(
-            fold_box(f, e),
+            resolve_callee(f, e),
             match args {
                 CallArgs::Positional(a) => {
                     CallArgs::Positional(a.into_iter().map(|n| fold(n, e)).collect())
@@ -229,6 +231,9 @@ mod tests {
         assert!(matches!(folded("x + 1"), Expr::Arith(..)));
         // impure, or failing with a warning: left to every evaluation
         assert!(matches!(folded("today()"), Expr::Call(..)));
+        assert!(
+            matches!(folded("upper case(x)"), Expr::Call(f, _) if matches!(f.expr, Expr::Builtin(..)))
+        );
         assert!(matches!(folded("date(\"not a date\")"), Expr::Call(..)));
         assert!(matches!(folded("1 + \"a\""), Expr::Arith(..)));
     }
@@ -257,6 +262,18 @@ mod tests {
                 "{date: function(s) \"mine\", r: date(\"2024-01-01\")}.r"
             ),
             ("\"mine\"".into(), 0)
+        );
+        // also for a call resolved when compiling (its argument is not a literal)
+        assert_eq!(
+            run(
+                &engine,
+                "{x: \"a\", upper case: function(s) \"mine\", r: upper case(x)}.r"
+            ),
+            ("\"mine\"".into(), 0)
+        );
+        assert_eq!(
+            run(&engine, "{x: \"a\", upper case: 1, r: upper case(x)}.r"),
+            ("\"A\"".into(), 0)
         );
         // a variable that is not a function does not: the built-in is called
         assert_eq!(

@@ -210,6 +210,10 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     match &n.expr {
         Expr::Literal(v) => v.clone(),
         Expr::Name(name) => lookup(name, n, scope, st),
+        Expr::Builtin(name, f) => match scope.get(name) {
+            Some(v) => v.clone(),
+            None => Value::Function(f.clone()),
+        },
         Expr::Neg(a) => neg(a, n, scope, st),
         Expr::Arith(op, a, b) => {
             let x = operand(a, scope, st);
@@ -856,6 +860,10 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
     // by reference where it is (a variable, the registry): no reference count touched
     let engine = st.engine;
     let func: Option<Cow<'_, Function>> = match &f.expr {
+        Expr::Builtin(name, builtin) => match scope.get(name) {
+            Some(Value::Function(func)) => Some(Cow::Borrowed(func)),
+            _ => Some(Cow::Borrowed(builtin)),
+        },
         Expr::Name(name) => match scope.get(name) {
             Some(Value::Function(func)) => Some(Cow::Borrowed(func)),
             _ => engine.registry.get(name).map(Cow::Borrowed),
@@ -893,7 +901,7 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
         }
         None => {
             let name = match &f.expr {
-                Expr::Name(name) => name.to_string(),
+                Expr::Name(name) | Expr::Builtin(name, _) => name.to_string(),
                 _ => "<expression>".to_string(),
             };
             st.warn(

@@ -109,6 +109,9 @@ pub enum Expr {
     Call(Box<Node>, CallArgs),
     /// `function(a, b) body`
     Function(Arc<FunctionDef>),
+    /// The name of a function called by name, found in the registry when compiling: that
+    /// function, unless a variable of that name holds a function when evaluating.
+    Builtin(Arc<str>, crate::value::Function),
     /// A call of a pure built-in with literal arguments, evaluated when compiling: the
     /// value, unless a variable of that name holds a function (then the call itself).
     FoldedCall(Arc<str>, Value, Box<Node>),
@@ -180,7 +183,7 @@ impl Node {
     /// returns `true`; returns whether it did.
     pub fn any_child(&self, mut f: impl FnMut(&Node) -> bool) -> bool {
         match &self.expr {
-            Expr::Literal(_) | Expr::Name(_) => false,
+            Expr::Literal(_) | Expr::Name(_) | Expr::Builtin(..) => false,
             Expr::Neg(a) | Expr::Path(a, _) | Expr::UnaryCmp(_, a) | Expr::InstanceOf(a, _) => f(a),
             Expr::Arith(_, a, b)
             | Expr::Cmp(_, a, b)
