@@ -115,24 +115,27 @@ fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
 
 /// `upper case(string)`.
 fn upper_case(state: &mut State<'_>, args: &[Value]) -> Value {
-    match scalar(&args[0]).as_str() {
-        Some(s) if s.is_ascii() => Value::string_with(|out| {
-            out.push_str(s);
-            out.make_ascii_uppercase();
-        }),
-        Some(s) => Value::from(s.to_uppercase()),
-        None => state.illegal_args(args),
-    }
+    change_case(state, args, str::make_ascii_uppercase, str::to_uppercase)
 }
 
 /// `lower case(string)`.
 fn lower_case(state: &mut State<'_>, args: &[Value]) -> Value {
+    change_case(state, args, str::make_ascii_lowercase, str::to_lowercase)
+}
+
+/// A case change: ASCII text in place in one copy, other text by the full Unicode mapping.
+fn change_case(
+    state: &mut State<'_>,
+    args: &[Value],
+    ascii: fn(&mut str),
+    full: fn(&str) -> String,
+) -> Value {
     match scalar(&args[0]).as_str() {
         Some(s) if s.is_ascii() => Value::string_with(|out| {
             out.push_str(s);
-            out.make_ascii_lowercase();
+            ascii(out.as_mut_str());
         }),
-        Some(s) => Value::from(s.to_lowercase()),
+        Some(s) => Value::from(full(s)),
         None => state.illegal_args(args),
     }
 }
