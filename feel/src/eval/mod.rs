@@ -199,13 +199,9 @@ fn and3(a: Option<bool>, b: Option<bool>) -> Value {
 /// Evaluate a node.
 pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     st.steps += 1;
-    if let Some(max) = st.engine.limits.max_steps {
-        if st.steps > max {
-            return out_of_steps(n, max, st);
-        }
-    }
-    if st.fatal.is_some() {
-        return Value::Null;
+    // one comparison per node: past the step limit, or aborted (which zeroes the limit)
+    if st.steps > st.step_limit {
+        return stopped(n, st);
     }
     match &n.expr {
         Expr::Literal(v) => v.clone(),
@@ -488,6 +484,13 @@ fn range(
 
 #[cold]
 #[inline(never)]
+fn stopped(n: &Node, st: &mut State<'_>) -> Value {
+    match (st.fatal.is_some(), st.engine.limits.max_steps) {
+        (false, Some(max)) => out_of_steps(n, max, st),
+        _ => Value::Null,
+    }
+}
+
 fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
     st.span = n.span;
     st.abort(
@@ -496,8 +499,6 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
     )
 }
 
-/// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any
-/// step is not a plain context entry (the general path then runs and reports problems).
 /// An operand by reference where it already exists (a literal, a variable, an entry of
 /// one), evaluated otherwise: operators read their operands without copying them.
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
@@ -516,6 +517,8 @@ fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s,
     }
 }
 
+/// Resolve `a.b.c` over contexts without cloning the intermediate values; `None` when any
+/// step is not a plain context entry (the general path then runs and reports problems).
 fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
     match &n.expr {
         Expr::Name(name) => scope.get(name),

@@ -14,6 +14,8 @@ pub struct State<'e> {
     pub(crate) fatal: Option<Error>,
     pub(crate) span: Span,
     pub(crate) steps: u64,
+    /// Steps allowed: the engine's limit, 0 once the evaluation is aborted.
+    pub(crate) step_limit: u64,
     pub(crate) depth: u32,
     function: Option<Arc<str>>,
 }
@@ -27,6 +29,7 @@ impl<'e> State<'e> {
             fatal: None,
             span: Span::default(),
             steps: 0,
+            step_limit: engine.limits.max_steps.unwrap_or(u64::MAX),
             depth: 0,
             function: None,
         }
@@ -63,6 +66,7 @@ impl<'e> State<'e> {
 
     /// Stop the evaluation with an error (used by `assert`).
     pub fn abort(&mut self, kind: ErrorKind, message: impl Into<String>) -> Value {
+        self.step_limit = 0;
         if self.fatal.is_none() {
             self.fatal = Some(Error::new(kind, message).with_span(self.span));
         }
