@@ -27,7 +27,7 @@ pub(crate) fn parse(url: &str) -> Result<Parts<'_>, ConnectorError> {
         Some((s, rest))
             if !s.is_empty()
                 && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c)) =>
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
         {
             (s, rest)
         }
@@ -76,9 +76,27 @@ pub(crate) fn host_and_port(authority: &str) -> Option<(&str, Option<u16>)> {
     };
     let host_ok = !host.is_empty()
         && (host.contains(':')
-            || host
-                .chars()
-                .all(|c| c.is_alphanumeric() || "-._~%!$&'()*+,;=".contains(c)));
+            || host.chars().all(|c| {
+                c.is_alphanumeric()
+                    || matches!(
+                        c,
+                        '-' | '.'
+                            | '_'
+                            | '~'
+                            | '%'
+                            | '!'
+                            | '$'
+                            | '&'
+                            | '\''
+                            | '('
+                            | ')'
+                            | '*'
+                            | '+'
+                            | ','
+                            | ';'
+                            | '='
+                    )
+            }));
     if !host_ok || (host.contains(':') && !hostport.starts_with('[')) {
         return None;
     }
