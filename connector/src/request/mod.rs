@@ -211,7 +211,13 @@ pub(crate) fn route(
     url: &str,
     options: &ClientOptions,
 ) -> Result<Option<ProxyServer>, ConnectorError> {
-    let parts = url::parse(url)?;
+    route_parts(&url::parse(url)?, options)
+}
+
+fn route_parts(
+    parts: &url::Parts<'_>,
+    options: &ClientOptions,
+) -> Result<Option<ProxyServer>, ConnectorError> {
     let host = url::host_and_port(parts.authority).map_or("", |(h, _)| h);
     crate::proxy::select(&options.proxy_env, &options.proxy, parts.scheme, host)
         .map(|p| p.cloned())
@@ -251,13 +257,17 @@ impl HttpInput {
             )?),
             _ => None,
         };
-        let base = if self.skip_encoding {
+        if self.skip_encoding {
             url::check_verbatim(&self.url)?;
-            url::parse(&self.url)?;
+        }
+        let parts = url::parse(&self.url)?;
+        let base = if self.skip_encoding {
             self.url.clone()
         } else {
-            url::normalise(&url::parse(&self.url)?)
+            url::normalise(&parts)
         };
+        // scheme and host are the same in the final URL (only path and query are re-encoded)
+        let proxy = route_parts(&parts, options)?;
         let mut query: Vec<(String, Option<String>)> = auth
             .query
             .iter()
@@ -311,7 +321,6 @@ impl HttpInput {
         {
             headers.push(("User-Agent".into(), options.user_agent.clone()));
         }
-        let proxy = route(&url, options)?;
         Ok(WireRequest {
             method: self.method.clone(),
             proxy,
