@@ -258,11 +258,24 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             Value::Bool(types::instance_of(&v, t))
         }
         Expr::If(c, t, e) => {
-            let cv = eval(c, scope, st);
-            if let Value::Bool(true) = cv {
-                eval(t, scope, st)
-            } else {
-                eval(e, scope, st)
+            // a comparison condition is decided here, without a frame of its own
+            let yes = match &c.expr {
+                Expr::Cmp(op, a, b) => {
+                    st.steps += 1;
+                    let x = operand(a, scope, st);
+                    let y = operand(b, scope, st);
+                    st.span = c.span;
+                    matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
+                }
+                _ => matches!(eval(c, scope, st), Value::Bool(true)),
+            };
+            let branch = if yes { t } else { e };
+            match &branch.expr {
+                Expr::Literal(v) if st.fatal.is_none() => {
+                    st.steps += 1;
+                    v.clone()
+                }
+                _ => eval(branch, scope, st),
             }
         }
         Expr::For(iters, body, uses_partial) => for_expr(iters, body, *uses_partial, scope, st),
