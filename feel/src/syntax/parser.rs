@@ -168,6 +168,34 @@ impl<'s> Parser<'s> {
         hit
     }
 
+    /// One or more `item`s separated by commas.
+    pub(super) fn comma_list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let mut out = vec![item(self)?];
+        while self.eat(",") {
+            out.push(item(self)?);
+        }
+        Ok(out)
+    }
+
+    /// Zero or more `item`s separated by commas, then `close` (`purpose` says what the
+    /// list is, for the error when neither a comma nor `close` follows an item).
+    pub(super) fn closed_list<T>(
+        &mut self,
+        close: &str,
+        purpose: &str,
+        item: impl FnMut(&mut Self) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        if self.eat(close) {
+            return Ok(Vec::new());
+        }
+        let out = self.comma_list(item)?;
+        self.expect(close, purpose)?;
+        Ok(out)
+    }
+
     /// Consume the punctuation `p` or fail, saying what it was for.
     pub(super) fn expect(&mut self, p: &str, purpose: &str) -> Result<Token> {
         if self.at(p) {
@@ -391,25 +419,17 @@ impl<'s> Parser<'s> {
         }
         let named = matches!(self.peek().kind, Kind::Name | Kind::Backtick)
             && self.is_punct(self.nth(1), ":");
-        if named {
-            let mut args = Vec::new();
-            loop {
-                let name = self.expect_name("a parameter name")?;
-                self.expect(":", "after the parameter name")?;
-                args.push((self.name_text(name), self.expression()?));
-                if !self.eat(",") {
-                    break;
-                }
-            }
-            self.expect(")", "or ',' in the arguments")?;
-            return Ok(CallArgs::Named(args));
-        }
-        let mut args = vec![self.expression()?];
-        while self.eat(",") {
-            args.push(self.expression()?);
-        }
+        let args = if named {
+            CallArgs::Named(self.comma_list(|p| {
+                let name = p.expect_name("a parameter name")?;
+                p.expect(":", "after the parameter name")?;
+                Ok((p.name_text(name), p.expression()?))
+            })?)
+        } else {
+            CallArgs::Positional(self.comma_list(Self::expression)?)
+        };
         self.expect(")", "or ',' in the arguments")?;
-        Ok(CallArgs::Positional(args))
+        Ok(args)
     }
 
     fn primary(&mut self) -> Result<Node> {
@@ -494,13 +514,7 @@ impl<'s> Parser<'s> {
 
     fn for_expr(&mut self) -> Result<Node> {
         let start = self.bump().start;
-        let mut iters = Vec::new();
-        loop {
-            iters.push(self.iterator(true)?);
-            if !self.eat(",") {
-                break;
-            }
-        }
+        let iters = self.comma_list(|p| p.iterator(true))?;
         self.expect_word("return", "after the iteration contexts of 'for'")?;
         let body = self.expression()?;
         let uses_partial = body.mentions("partial");
@@ -510,13 +524,7 @@ impl<'s> Parser<'s> {
 
     fn quantified(&mut self, every: bool) -> Result<Node> {
         let start = self.bump().start;
-        let mut iterators = Vec::new();
-        loop {
-            iterators.push(self.iterator(false)?);
-            if !self.eat(",") {
-                break;
-            }
-        }
+        let iterators = self.comma_list(|p| p.iterator(false))?;
         self.expect_word("satisfies", "after the iteration contexts")?;
         let condition = Box::new(self.expression()?);
         let span = Span::new(start, self.prev_end);
@@ -548,22 +556,11 @@ impl<'s> Parser<'s> {
     fn function_def(&mut self) -> Result<Node> {
         let start = self.bump().start;
         self.expect("(", "after 'function'")?;
-        let mut params = Vec::new();
-        if !self.eat(")") {
-            loop {
-                let name = self.expect_name("a parameter name")?;
-                let ty = if self.eat(":") {
-                    Some(self.type_()?)
-                } else {
-                    None
-                };
-                params.push((self.name_text(name), ty));
-                if !self.eat(",") {
-                    break;
-                }
-            }
-            self.expect(")", "or ',' in the parameters")?;
-        }
+        let params = self.closed_list(")", "or ',' in the parameters", |p| {
+            let name = p.expect_name("a parameter name")?;
+            let ty = if p.eat(":") { Some(p.type_()?) } else { None };
+            Ok((p.name_text(name), ty))
+        })?;
         if self.is_word(self.peek(), "external") {
             let t = self.peek();
             return Err(syntax_error(
@@ -729,11 +726,7 @@ impl<'s> Parser<'s> {
     }
 
     fn positive_unary_tests(&mut self) -> Result<Vec<UnaryTest>> {
-        let mut tests = vec![UnaryTest::expr(self.positive_unary_test(false)?)];
-        while self.eat(",") {
-            tests.push(UnaryTest::expr(self.positive_unary_test(false)?));
-        }
-        Ok(tests)
+        self.comma_list(|p| Ok(UnaryTest::expr(p.positive_unary_test(false)?)))
     }
 
     /// `-`, `not(tests)` or a list of tests, up to the end of the text.

@@ -48,32 +48,16 @@ impl Parser<'_> {
     }
 
     fn context_type(&mut self) -> Result<Type> {
-        let mut fields = Vec::new();
-        if !self.eat(">") {
-            loop {
-                let name = self.expect_name("a context entry name")?;
-                self.expect(":", "after the entry name")?;
-                fields.push((self.name_text(name), self.type_()?));
-                if !self.eat(",") {
-                    break;
-                }
-            }
-            self.expect(">", "or ',' in the context type")?;
-        }
+        let fields = self.closed_list(">", "or ',' in the context type", |p| {
+            let name = p.expect_name("a context entry name")?;
+            p.expect(":", "after the entry name")?;
+            Ok((p.name_text(name), p.type_()?))
+        })?;
         Ok(Type::Context(fields))
     }
 
     fn function_type(&mut self) -> Result<Type> {
-        let mut params = Vec::new();
-        if !self.eat(">") {
-            loop {
-                params.push(self.type_()?);
-                if !self.eat(",") {
-                    break;
-                }
-            }
-            self.expect(">", "or ',' in the parameter types")?;
-        }
+        let params = self.closed_list(">", "or ',' in the parameter types", Self::type_)?;
         // `->`: two tokens, written together
         let arrow = self.peek();
         let head = self.nth(1);
