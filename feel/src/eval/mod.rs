@@ -21,6 +21,7 @@ use crate::syntax::ast::{CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
 use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
 use crate::{EngineInner, Evaluation};
 
+use crate::value::context::key_eq;
 use function::UserFunction;
 use scope::Scope;
 
@@ -153,7 +154,37 @@ fn to_bool(v: &Value) -> Option<bool> {
     }
 }
 
+/// `a op b`, three-valued; numbers (most comparisons) decided inline.
+#[inline]
 fn compare_op(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => Value::Bool(holds(op, ops::cmp_numbers(x, y))),
+        (Value::String(x), Value::String(y)) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            Value::Bool(key_eq(x, y) == (op == CmpOp::Eq))
+        }
+        // `x = null`, `x != null`: null equals only null
+        (Value::Null, _) | (_, Value::Null) if matches!(op, CmpOp::Eq | CmpOp::Ne) => {
+            Value::Bool((a.is_null() && b.is_null()) == (op == CmpOp::Eq))
+        }
+        _ => compare_values(op, a, b, st),
+    }
+}
+
+/// Whether an ordering satisfies a comparison operator.
+#[inline]
+fn holds(op: CmpOp, o: Ordering) -> bool {
+    match op {
+        CmpOp::Eq => o == Ordering::Equal,
+        CmpOp::Ne => o != Ordering::Equal,
+        CmpOp::Lt => o == Ordering::Less,
+        CmpOp::Le => o != Ordering::Greater,
+        CmpOp::Gt => o == Ordering::Greater,
+        CmpOp::Ge => o != Ordering::Less,
+    }
+}
+
+#[inline(never)]
+fn compare_values(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
     match op {
         CmpOp::Eq | CmpOp::Ne => match ops::equal(a, b) {
             Some(r) => Value::Bool(if op == CmpOp::Eq { r } else { !r }),
@@ -170,12 +201,7 @@ fn compare_op(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
                 return Value::Null;
             }
             match ops::compare(a, b) {
-                Some(o) => Value::Bool(match op {
-                    CmpOp::Lt => o == Ordering::Less,
-                    CmpOp::Le => o != Ordering::Greater,
-                    CmpOp::Gt => o == Ordering::Greater,
-                    _ => o != Ordering::Less,
-                }),
+                Some(o) => Value::Bool(holds(op, o)),
                 None => {
                     st.warn(
                         WarningKind::NotComparable,
@@ -514,7 +540,18 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 
 /// An operand by reference where it already exists (a literal, a variable, an entry of
 /// one), evaluated otherwise: operators read their operands without copying them.
+#[inline(always)]
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
+    // literals (the other operand of most comparisons) without a call
+    if let Expr::Literal(v) = &n.expr {
+        st.steps += 1;
+        return Cow::Borrowed(v);
+    }
+    operand_ref(n, scope, st)
+}
+
+#[inline(never)]
+fn operand_ref<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
     let found = match &n.expr {
         Expr::Literal(v) => Some(v),
         Expr::FoldedCall(name, v, _) => folded(name, v, scope),
@@ -543,19 +580,24 @@ fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
     }
 }
 
+#[inline]
 fn boolean_operand(v: &Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
         Value::Null => None,
-        other => {
-            st.span = n.span;
-            st.warn(
-                WarningKind::InvalidType,
-                format!("Expected boolean but found '{other}'"),
-            );
-            None
-        }
+        other => not_boolean(other, n, st),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn not_boolean(v: &Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
+    st.span = n.span;
+    st.warn(
+        WarningKind::InvalidType,
+        format!("Expected boolean but found '{v}'"),
+    );
+    None
 }
 
 fn lookup(name: &str, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {

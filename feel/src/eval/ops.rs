@@ -2,14 +2,27 @@
 
 use std::cmp::Ordering;
 
+use crate::value::context::key_eq;
 use crate::value::{temporal, Decimal, Value};
 
-/// Decimal ordering, with a fast path for equal scales (the common case: integers).
-fn cmp_numbers(x: &Decimal, y: &Decimal) -> Ordering {
-    if x.scale() == y.scale() {
-        x.mantissa().cmp(&y.mantissa())
+/// Decimal ordering, with a fast path for equal scales and signs (the common case:
+/// integers, amounts with the same number of decimals): the 96-bit magnitudes compared
+/// directly.
+#[inline]
+pub(crate) fn cmp_numbers(x: &Decimal, y: &Decimal) -> Ordering {
+    let (a, b) = (x.serialize(), y.serialize());
+    // bytes 0..4: flags (sign and scale); 4..16: the magnitude, little-endian
+    let flags = |s: &[u8; 16]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
+    if flags(&a) != flags(&b) {
+        return x.cmp(y);
+    }
+    let low = |s: &[u8; 16]| u64::from_le_bytes([s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]]);
+    let high = |s: &[u8; 16]| u32::from_le_bytes([s[12], s[13], s[14], s[15]]);
+    let o = (high(&a), low(&a)).cmp(&(high(&b), low(&b)));
+    if x.is_sign_negative() {
+        o.reverse()
     } else {
-        x.cmp(y)
+        o
     }
 }
 
@@ -35,8 +48,8 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
         (Value::Null, Value::Null) => Some(true),
         (Value::Null, _) | (_, Value::Null) => Some(false),
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
-        (Value::Number(x), Value::Number(y)) => Some(x == y),
-        (Value::String(x), Value::String(y)) => Some(x == y),
+        (Value::Number(x), Value::Number(y)) => Some(cmp_numbers(x, y) == Ordering::Equal),
+        (Value::String(x), Value::String(y)) => Some(key_eq(x, y)),
         (Value::List(x), Value::List(y)) => {
             if x.len() != y.len() {
                 return Some(false);
@@ -117,4 +130,32 @@ pub fn in_range(v: &Value, r: &crate::value::Range) -> Option<bool> {
         }
     };
     Some(lower_ok && upper_ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (any::<i64>(), 0u32..12, any::<bool>()).prop_map(|(m, scale, big)| {
+            let m = if big {
+                i128::from(m) << 30
+            } else {
+                i128::from(m % 10_000)
+            };
+            Decimal::try_from_i128_with_scale(m, scale).unwrap_or_default()
+        })
+    }
+
+    proptest! {
+        /// The equal-flags fast path orders like `Decimal::cmp`: signs, scales, zero, and
+        /// magnitudes using all 96 bits.
+        #[test]
+        fn cmp_numbers_is_decimal_order(x in decimal(), y in decimal()) {
+            prop_assert_eq!(cmp_numbers(&x, &y), x.cmp(&y));
+            prop_assert_eq!(cmp_numbers(&x, &x), Ordering::Equal);
+            prop_assert_eq!(cmp_numbers(&-x, &-y), (-x).cmp(&-y));
+        }
+    }
 }

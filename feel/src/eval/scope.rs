@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::value::context::key_eq;
 use crate::value::{Context, Value};
 
 /// A scope: the root variables, or a frame over a parent scope.
@@ -28,7 +29,15 @@ pub(crate) enum Scope<'a> {
 
 impl<'a> Scope<'a> {
     /// Look a name up, innermost frame first.
+    #[inline]
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
+        match self {
+            Scope::Root(ctx) => ctx.get(name),
+            _ => self.get_local(name),
+        }
+    }
+
+    fn get_local(&self, name: &str) -> Option<&Value> {
         let mut s = self;
         loop {
             match s {
@@ -38,7 +47,7 @@ impl<'a> Scope<'a> {
                     name: n,
                     value,
                 } => {
-                    if *n == name {
+                    if key_eq(n, name) {
                         return Some(value);
                     }
                     s = parent;
@@ -50,7 +59,7 @@ impl<'a> Scope<'a> {
                     s = parent;
                 }
                 Scope::Many { parent, vars } => {
-                    if let Some((_, v)) = vars.iter().rev().find(|(k, _)| k.as_ref() == name) {
+                    if let Some((_, v)) = vars.iter().rev().find(|(k, _)| key_eq(k, name)) {
                         return Some(v);
                     }
                     s = parent;
