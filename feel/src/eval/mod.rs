@@ -540,6 +540,20 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 
 /// An operand by reference where it already exists (a literal, a variable, an entry of
 /// one), evaluated otherwise: operators read their operands without copying them.
+/// Positional arguments evaluated into an array on the stack (no allocation) up to this
+/// many.
+const ARGS_ON_STACK: usize = 4;
+
+/// `eval`, with a literal cloned in place (no call).
+#[inline(always)]
+fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    if let Expr::Literal(v) = &n.expr {
+        st.steps += 1;
+        return v.clone();
+    }
+    eval(n, scope, st)
+}
+
 #[inline(always)]
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
     // literals (the other operand of most comparisons) without a call
@@ -932,9 +946,23 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
         },
     };
     let args = match args {
-        CallArgs::Positional(a) => {
+        CallArgs::Positional(a) if a.len() <= ARGS_ON_STACK => {
             // on the stack for the usual few arguments; built-ins take them by reference
-            let values: SmallVec<[Value; 4]> = a.iter().map(|e| eval(e, scope, st)).collect();
+            let mut values: [Value; ARGS_ON_STACK] = Default::default();
+            for (slot, e) in values.iter_mut().zip(a) {
+                *slot = eval_operand(e, scope, st);
+            }
+            if let Some(func) = &func {
+                st.span = n.span;
+                if let Some(v) = func.0.call_slice(st, &values[..a.len()]) {
+                    st.span = n.span;
+                    return v;
+                }
+            }
+            Args::Positional(values.into_iter().take(a.len()).collect())
+        }
+        CallArgs::Positional(a) => {
+            let values: Vec<Value> = a.iter().map(|e| eval_operand(e, scope, st)).collect();
             if let Some(func) = &func {
                 st.span = n.span;
                 if let Some(v) = func.0.call_slice(st, &values) {
@@ -942,7 +970,7 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
                     return v;
                 }
             }
-            Args::Positional(values.into_vec())
+            Args::Positional(values)
         }
         CallArgs::Named(a) => Args::Named(
             a.iter()
