@@ -163,18 +163,21 @@ pub(crate) fn result_with_format(
 
 /// Headers as a map: a name seen once maps to a string, a repeated one to a list.
 pub fn headers_json(headers: &[(String, String)]) -> Map<String, Json> {
-    let mut map = Map::new();
+    let mut map = Map::with_capacity(headers.len());
     for (name, value) in headers {
         let value = Json::String(value.clone());
-        match map.get_mut(name) {
-            Some(Json::Array(list)) => list.push(value),
-            Some(existing) => {
-                let first = existing.take();
-                *existing = Json::Array(vec![first, value]);
+        // one hash per header: a repeated name turns its entry into a list
+        match map.entry(name.as_str()) {
+            serde_json::map::Entry::Vacant(slot) => {
+                slot.insert(value);
             }
-            None => {
-                map.insert(name.clone(), value);
-            }
+            serde_json::map::Entry::Occupied(mut slot) => match slot.get_mut() {
+                Json::Array(list) => list.push(value),
+                existing => {
+                    let first = existing.take();
+                    *existing = Json::Array(vec![first, value]);
+                }
+            },
         }
     }
     map
@@ -205,7 +208,7 @@ fn error_body_json(bytes: &[u8]) -> Json {
 
 /// The connector result of a successful exchange.
 pub fn result_json(resp: &WireResponse) -> Json {
-    let mut map = Map::new();
+    let mut map = Map::with_capacity(5);
     map.insert("status".into(), Json::from(resp.status));
     map.insert("headers".into(), Json::Object(headers_json(&resp.headers)));
     map.insert("body".into(), body_json(&resp.body));

@@ -166,6 +166,40 @@ fn has_forbidden_key(v: &Json) -> bool {
     }
 }
 
+/// At least the length of `v` serialised as JSON, counted without serialising: every string
+/// as if each byte needed a six-byte escape; `None` past `limit` (counting stops there).
+fn json_size_bound(v: &Json, limit: usize) -> Option<usize> {
+    let string = |s: &str| s.len().saturating_mul(6).saturating_add(2);
+    let size = match v {
+        Json::Null | Json::Bool(_) => 5,
+        Json::Number(n) => n.as_str().len(),
+        Json::String(s) => string(s),
+        Json::Array(items) => {
+            let mut size = items.len() + 2;
+            for item in items {
+                size = size.saturating_add(json_size_bound(item, limit)?);
+                if size > limit {
+                    return None;
+                }
+            }
+            size
+        }
+        Json::Object(map) => {
+            let mut size: usize = 2;
+            for (k, item) in map {
+                size = size
+                    .saturating_add(string(k) + 2)
+                    .saturating_add(json_size_bound(item, limit)?);
+                if size > limit {
+                    return None;
+                }
+            }
+            size
+        }
+    };
+    (size <= limit).then_some(size)
+}
+
 /// The length of `v` serialised as a JSON object, counted without building the text.
 fn json_size(v: &Map<String, Json>) -> usize {
     struct Count(usize);
@@ -224,7 +258,7 @@ impl OutputMapping {
                 }
             }
         };
-        let mut out = Map::new();
+        let mut out = Map::with_capacity(1 + entries.as_ref().map_or(0, |m| m.len()));
         let unused = match &self.result_variable {
             Some(name) => {
                 out.insert(name.clone(), response);
@@ -243,7 +277,12 @@ impl OutputMapping {
                 "The connector result contains a forbidden literal",
             ));
         }
-        let size = json_size(&out);
+        // the exact size is only needed when a cheap upper bound does not settle it
+        let bounded = out.iter().try_fold(2usize, |size, (k, v)| {
+            let entry = json_size_bound(v, MAX_OUTPUT_BYTES)?.saturating_add(k.len() * 6 + 4);
+            Some(size.saturating_add(entry)).filter(|s| *s <= MAX_OUTPUT_BYTES)
+        });
+        let size = bounded.unwrap_or_else(|| json_size(&out));
         if size > MAX_OUTPUT_BYTES {
             return Err(ConnectorError::input(format!(
                 "Output variables payload ({size} bytes) exceeds the 1.5 MB safe variable size limit"
@@ -384,4 +423,63 @@ fn redact_error(mut e: ConnectorError, r: &Redactor) -> ConnectorError {
         }
     }
     e
+}
+
+#[cfg(test)]
+mod size_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn mapping() -> OutputMapping {
+        OutputMapping {
+            result_variable: Some("r".into()),
+            result_expression: None,
+            error_expression: None,
+            retry_backoff: Ok(None),
+        }
+    }
+
+    fn json_value() -> impl Strategy<Value = Json> {
+        let leaf = prop_oneof![
+            Just(Json::Null),
+            any::<bool>().prop_map(Json::from),
+            any::<i64>().prop_map(Json::from),
+            "[a-z\"\\\\\u{1}é]{0,12}".prop_map(Json::from),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Json::Array),
+                prop::collection::vec(("[a-z\"]{0,6}", inner), 0..4)
+                    .prop_map(|kv| Json::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        /// The cheap bound never undercounts, so it never lets an oversized output through.
+        #[test]
+        fn bound_is_at_least_the_serialised_length(v in json_value()) {
+            let exact = serde_json::to_string(&v).map(|s| s.len()).unwrap_or(0);
+            prop_assert!(json_size_bound(&v, usize::MAX).is_some_and(|b| b >= exact));
+        }
+    }
+
+    #[test]
+    fn output_size_limit_holds_on_both_sides_of_the_bound() {
+        let size_error = |body: Json| match mapping().map_result(body) {
+            Ok(_) => None,
+            Err(e) => Some(e.message),
+        };
+        // plainly under the limit: settled by the bound
+        assert_eq!(size_error(json!({"a": "x".repeat(1000)})), None);
+        // the bound (six bytes a character) is over the limit, the text is not: exact count
+        assert_eq!(size_error(json!("x".repeat(1_000_000))), None);
+        // over the limit
+        let message = size_error(json!("x".repeat(1_600_000))).unwrap_or_default();
+        assert!(message.contains("exceeds the 1.5 MB"), "{message}");
+        // escapes count: 800,000 quotes are 1.6 MB of JSON (`{"r":"\"\"…"}`)
+        let message = size_error(json!("\"".repeat(800_000))).unwrap_or_default();
+        assert!(message.contains("(1600008 bytes)"), "{message}");
+    }
 }
