@@ -64,6 +64,16 @@ impl Violations {
 }
 
 /// A binding error: a field of the wrong type.
+/// An entry of an input object. The inputs are small objects, so a scan of their entries is
+/// cheaper than hashing the key (serde_json's maps hash with SipHash).
+pub(crate) fn field<'a>(obj: &'a Map<String, Json>, key: &str) -> Option<&'a Json> {
+    if obj.len() <= 24 {
+        obj.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
+    } else {
+        field(obj, key)
+    }
+}
+
 pub(crate) fn invalid_field(path: &str, ty: &str) -> ConnectorError {
     ConnectorError::input(format!(
         "Json object contains an invalid field: {path}. It Must be `{ty}`"
@@ -76,7 +86,7 @@ pub(crate) fn string_field(
     path: &str,
     key: &str,
 ) -> Result<Option<String>, ConnectorError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Json::Null) => Ok(None),
         Some(Json::String(s)) => Ok(Some(s.clone())),
         Some(Json::Number(n)) => Ok(Some(n.to_string())),
@@ -86,7 +96,7 @@ pub(crate) fn string_field(
 }
 
 fn bool_field(obj: &Map<String, Json>, key: &str) -> Result<bool, ConnectorError> {
-    match obj.get(key) {
+    match field(obj, key) {
         None | Some(Json::Null) => Ok(false),
         Some(Json::Bool(b)) => Ok(*b),
         Some(Json::String(s)) if s.eq_ignore_ascii_case("true") => Ok(true),
@@ -96,7 +106,7 @@ fn bool_field(obj: &Map<String, Json>, key: &str) -> Result<bool, ConnectorError
 }
 
 fn timeout_field(obj: &Map<String, Json>, key: &str) -> Result<Option<u64>, ConnectorError> {
-    let text = match obj.get(key) {
+    let text = match field(obj, key) {
         None | Some(Json::Null) => return Ok(None),
         Some(Json::Number(n)) => n.to_string(),
         Some(Json::String(s)) if s.trim().is_empty() => return Ok(None),
@@ -115,7 +125,7 @@ fn map_field(
     obj: &Map<String, Json>,
     key: &str,
 ) -> Result<Vec<(String, Option<String>)>, ConnectorError> {
-    let map = match obj.get(key) {
+    let map = match field(obj, key) {
         None | Some(Json::Null) => return Ok(Vec::new()),
         Some(Json::Object(m)) => m.clone(),
         Some(Json::String(s)) if s.trim().is_empty() => return Ok(Vec::new()),
@@ -175,13 +185,13 @@ pub(crate) fn parse(inputs: &Json) -> Result<HttpInput, ConnectorError> {
     {
         violations.add("url", "Must be a http(s) URL");
     }
-    let authentication = auth::parse(obj.get("authentication"), &mut violations)?;
+    let authentication = auth::parse(field(obj, "authentication"), &mut violations)?;
     violations.into_result()?;
     let connect = timeout_field(obj, "connectionTimeoutInSeconds")?;
     let read = timeout_field(obj, "readTimeoutInSeconds")?;
     let connect_secs = connect.unwrap_or(DEFAULT_TIMEOUT_SECS);
     let read_secs = read.or(connect).unwrap_or(DEFAULT_TIMEOUT_SECS);
-    let skip_encoding = match obj.get("skipEncoding") {
+    let skip_encoding = match field(obj, "skipEncoding") {
         Some(Json::String(s)) => s == "true",
         Some(Json::Bool(b)) => *b,
         _ => false,
@@ -192,15 +202,15 @@ pub(crate) fn parse(inputs: &Json) -> Result<HttpInput, ConnectorError> {
         authentication,
         headers: map_field(obj, "headers")?,
         query: map_field(obj, "queryParameters")?,
-        body: obj.get("body").filter(|b| !b.is_null()).cloned(),
+        body: field(obj, "body").filter(|b| !b.is_null()).cloned(),
         skip_encoding,
         connect_timeout: seconds(connect_secs),
         read_timeout: seconds(read_secs),
         follow_redirects: bool_field(obj, "followRedirects")?,
         ignore_null_values: bool_field(obj, "ignoreNullValues")?,
-        client_tls: ClientTls::parse(obj.get("clientTls"))?,
+        client_tls: ClientTls::parse(field(obj, "clientTls"))?,
         response_format: ResponseFormat::parse(
-            obj.get("documentReturnFormat"),
+            field(obj, "documentReturnFormat"),
             bool_field(obj, "storeResponse")?,
         )?,
     })

@@ -76,6 +76,7 @@ pub(crate) fn host_and_port(authority: &str) -> Option<(&str, Option<u16>)> {
     };
     let host_ok = !host.is_empty()
         && (host.contains(':')
+            || host.bytes().all(|b| HOST_ASCII[usize::from(b)])
             || host.chars().all(|c| {
                 c.is_alphanumeric()
                     || matches!(
@@ -110,15 +111,24 @@ pub(crate) fn host_and_port(authority: &str) -> Option<(&str, Option<u16>)> {
 /// The port a URL connects to (explicit, or 80 / 443 by scheme).
 pub(crate) fn effective_port(parts: &Parts<'_>) -> Option<u16> {
     let explicit = host_and_port(parts.authority).and_then(|(_, p)| p);
-    explicit.or(match parts.scheme.to_ascii_lowercase().as_str() {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
+    explicit.or(if parts.scheme.eq_ignore_ascii_case("http") {
+        Some(80)
+    } else if parts.scheme.eq_ignore_ascii_case("https") {
+        Some(443)
+    } else {
+        None
     })
 }
 
-fn decode(text: &str, plus_as_space: bool) -> Vec<u8> {
+fn decode(text: &str, plus_as_space: bool) -> std::borrow::Cow<'_, [u8]> {
     let bytes = text.as_bytes();
+    // the usual case: nothing to decode
+    if !bytes
+        .iter()
+        .any(|&b| b == b'%' || (plus_as_space && b == b'+'))
+    {
+        return std::borrow::Cow::Borrowed(bytes);
+    }
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
@@ -136,27 +146,51 @@ fn decode(text: &str, plus_as_space: bool) -> Vec<u8> {
         out.push(if plus_as_space && b == b'+' { b' ' } else { b });
         i += 1;
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
-fn encode(bytes: &[u8], safe: &[u8], out: &mut String) {
-    for &b in bytes {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) || safe.contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
+/// The bytes written as they are: ASCII letters and digits, `-._~`, and `safe`.
+const fn unreserved(safe: &[u8]) -> [bool; 256] {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_' | b'~');
+        b += 1;
     }
+    let mut i = 0;
+    while i < safe.len() {
+        table[safe[i] as usize] = true;
+        i += 1;
+    }
+    table
 }
 
-const PATH_SAFE: &[u8] = b"!$&'()*,;=:@/";
-const QUERY_SAFE: &[u8] = b"!$'()*,;:@/?";
+fn encode(bytes: &[u8], keep: &[bool; 256], out: &mut String) {
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if keep[usize::from(b)] {
+            continue;
+        }
+        // runs of kept bytes are ASCII, copied at once
+        out.push_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default());
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        start = i + 1;
+    }
+    out.push_str(std::str::from_utf8(&bytes[start..]).unwrap_or_default());
+}
 
-/// Encode one query-parameter name or value (space as `%20`).
+/// ASCII host characters (letters, digits, `-._~%!$&'()*+,;=`); other characters go
+/// through the Unicode check.
+const HOST_ASCII: [bool; 256] = unreserved(b"%!$&'()*+,;=");
+const PATH_SAFE: [bool; 256] = unreserved(b"!$&'()*,;=:@/");
+const QUERY_SAFE: [bool; 256] = unreserved(b"!$'()*,;:@/?");
+const FRAGMENT_SAFE: [bool; 256] = unreserved(b"!$&'()*,;=:@/?%+#");
+
 pub(crate) fn encode_query_component(text: &str, out: &mut String) {
-    encode(text.as_bytes(), QUERY_SAFE, out);
+    encode(text.as_bytes(), &QUERY_SAFE, out);
 }
 
 /// Normalise a URL: decode percent-escapes in path and query and re-encode them, so
@@ -164,7 +198,7 @@ pub(crate) fn encode_query_component(text: &str, out: &mut String) {
 /// becomes `%2B` and a `+` in the query a `%20`.
 pub(crate) fn normalise(parts: &Parts<'_>) -> String {
     let mut out = format!("{}://{}", parts.scheme, parts.authority);
-    encode(&decode(parts.path, false), PATH_SAFE, &mut out);
+    encode(&decode(parts.path, false), &PATH_SAFE, &mut out);
     if let Some(query) = parts.query {
         out.push('?');
         for (i, param) in query.split('&').enumerate() {
@@ -173,17 +207,17 @@ pub(crate) fn normalise(parts: &Parts<'_>) -> String {
             }
             match param.split_once('=') {
                 Some((k, v)) => {
-                    encode(&decode(k, true), QUERY_SAFE, &mut out);
+                    encode(&decode(k, true), &QUERY_SAFE, &mut out);
                     out.push('=');
-                    encode(&decode(v, true), QUERY_SAFE, &mut out);
+                    encode(&decode(v, true), &QUERY_SAFE, &mut out);
                 }
-                None => encode(&decode(param, true), QUERY_SAFE, &mut out),
+                None => encode(&decode(param, true), &QUERY_SAFE, &mut out),
             }
         }
     }
     if let Some(fragment) = parts.fragment {
         out.push('#');
-        encode(fragment.as_bytes(), b"!$&'()*,;=:@/?%+#", &mut out);
+        encode(fragment.as_bytes(), &FRAGMENT_SAFE, &mut out);
     }
     out
 }
@@ -231,6 +265,32 @@ pub(crate) fn append_query(url: &str, params: &[(String, Option<String>)]) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Encoding keeps exactly the safe bytes, escapes every other byte as `%XX`, and
+        /// decoding gives the bytes back.
+        #[test]
+        fn encode_escapes_all_but_the_safe_bytes(bytes in proptest::collection::vec(proptest::num::u8::ANY, 0..40)) {
+            // fragments keep `%` as it is, so only paths and queries decode back
+            for (table, decodes) in [(&PATH_SAFE, true), (&QUERY_SAFE, true), (&FRAGMENT_SAFE, false)] {
+                let mut out = String::new();
+                encode(&bytes, table, &mut out);
+                let mut expected = String::new();
+                for &b in &bytes {
+                    if table[usize::from(b)] {
+                        expected.push(char::from(b));
+                    } else {
+                        expected.push_str(&format!("%{b:02X}"));
+                    }
+                }
+                proptest::prop_assert_eq!(&out, &expected);
+                if decodes {
+                    let decoded = decode(&out, false);
+                    proptest::prop_assert_eq!(decoded.as_ref(), bytes.as_slice());
+                }
+            }
+        }
+    }
 
     fn norm(url: &str) -> String {
         normalise(&parse(url).unwrap())
