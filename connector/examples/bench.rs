@@ -5,7 +5,8 @@
 //! cargo run --release -p connector --example bench
 //! ```
 //! Environment: `BENCH_CONCURRENCY` (default 32), `BENCH_SEQUENTIAL` (timed sequential
-//! executions per side, default 5000), `BENCH_CONCURRENT` (executions per concurrent round,
+//! executions per side, default 5000), `BENCH_BLOCK` (sequential executions per block, sides
+//! alternating by block, default 50), `BENCH_CONCURRENT` (executions per concurrent round,
 //! default 20000).
 //!
 //! Prints a JSON summary: the median time per execution (connector vs plain) and the
@@ -132,32 +133,42 @@ fn main() {
         futures_lite::future::block_on(plain_request(&plain, &url));
     }
 
-    // Sequential: strictly alternating, one connector execution and one plain request per
-    // pair (the order swapped every pair), so that both sides see the same machine load. The
-    // medians of each side, and the median of the per-pair differences (robust to load drift).
+    // Sequential: blocks of executions on each side, alternating (the order swapped every
+    // pair of blocks), so that both sides see the same machine load. Blocks, not single
+    // requests: each side has its own client and agent thread, and alternating single
+    // requests makes every request wake an agent thread idle for a whole request, a cost that
+    // depends on which core the scheduler put that thread on, not on the side being measured
+    // (on a 2-vCPU machine two identical isahc clients alternated request by request differ
+    // by up to 60 µs; in blocks by under 10 µs).
+    let block = env_usize("BENCH_BLOCK", 50);
     let mut conn_samples = Vec::with_capacity(sequential);
     let mut plain_samples = Vec::with_capacity(sequential);
-    let mut differences = Vec::with_capacity(sequential);
-    let time_connector = || {
-        let t = Instant::now();
-        futures_lite::future::block_on(connector_execution(&task));
-        t.elapsed()
+    let mut differences = Vec::with_capacity(sequential / block + 1);
+    let time_connector = |samples: &mut Vec<Duration>| {
+        for _ in 0..block {
+            let t = Instant::now();
+            futures_lite::future::block_on(connector_execution(&task));
+            samples.push(t.elapsed());
+        }
     };
-    let time_plain = || {
-        let t = Instant::now();
-        futures_lite::future::block_on(plain_request(&plain, &url));
-        t.elapsed()
+    let time_plain = |samples: &mut Vec<Duration>| {
+        for _ in 0..block {
+            let t = Instant::now();
+            futures_lite::future::block_on(plain_request(&plain, &url));
+            samples.push(t.elapsed());
+        }
     };
-    for i in 0..sequential {
-        let (c, p) = if i % 2 == 0 {
-            let c = time_connector();
-            (c, time_plain())
+    for i in 0..sequential.div_ceil(block) {
+        let (c0, p0) = (conn_samples.len(), plain_samples.len());
+        if i % 2 == 0 {
+            time_connector(&mut conn_samples);
+            time_plain(&mut plain_samples);
         } else {
-            let p = time_plain();
-            (time_connector(), p)
-        };
-        conn_samples.push(c);
-        plain_samples.push(p);
+            time_plain(&mut plain_samples);
+            time_connector(&mut conn_samples);
+        }
+        let c = median(conn_samples[c0..].to_vec());
+        let p = median(plain_samples[p0..].to_vec());
         differences.push(micros(c) - micros(p));
     }
     let conn_median = median(conn_samples);
