@@ -283,27 +283,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             let v = eval(x, scope, st);
             Value::Bool(types::instance_of(&v, t))
         }
-        Expr::If(c, t, e) => {
-            // a comparison condition is decided here, without a frame of its own
-            let yes = match &c.expr {
-                Expr::Cmp(op, a, b) => {
-                    st.steps += 1;
-                    let x = operand(a, scope, st);
-                    let y = operand(b, scope, st);
-                    st.span = c.span;
-                    matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
-                }
-                _ => matches!(eval(c, scope, st), Value::Bool(true)),
-            };
-            let branch = if yes { t } else { e };
-            match &branch.expr {
-                Expr::Literal(v) if st.fatal.is_none() => {
-                    st.steps += 1;
-                    v.clone()
-                }
-                _ => eval(branch, scope, st),
-            }
-        }
+        Expr::If(c, t, e) => if_chain(c, t, e, scope, st),
         Expr::For(iters, body, uses_partial) => for_expr(iters, body, *uses_partial, scope, st),
         Expr::Quantified {
             every,
@@ -345,6 +325,46 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             Some(v) => v.clone(),
             None => eval(call, scope, st),
         },
+    }
+}
+
+/// `if … then … else if …`: a comparison condition is decided here, without a frame of its
+/// own; a literal branch is returned in place and an `if` in the else branch continues the
+/// loop (no recursion down an `else if` chain).
+#[inline(always)]
+fn if_chain<'n>(
+    mut c: &'n Node,
+    mut t: &'n Node,
+    mut e: &'n Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Value {
+    loop {
+        let yes = match &c.expr {
+            Expr::Cmp(op, a, b) => {
+                st.steps += 1;
+                let x = operand(a, scope, st);
+                let y = operand(b, scope, st);
+                st.span = c.span;
+                matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
+            }
+            _ => matches!(eval(c, scope, st), Value::Bool(true)),
+        };
+        let branch = if yes { t } else { e };
+        match &branch.expr {
+            Expr::Literal(v) if st.fatal.is_none() => {
+                st.steps += 1;
+                return v.clone();
+            }
+            Expr::If(c2, t2, e2) => {
+                st.steps += 1;
+                if st.steps > st.step_limit {
+                    return stopped(branch, st);
+                }
+                (c, t, e) = (c2, t2, e2);
+            }
+            _ => return eval(branch, scope, st),
+        }
     }
 }
 
@@ -556,10 +576,19 @@ fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
 
 #[inline(always)]
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
-    // literals (the other operand of most comparisons) without a call
-    if let Expr::Literal(v) = &n.expr {
-        st.steps += 1;
-        return Cow::Borrowed(v);
+    // literals and variables (the operands of most comparisons) without a call
+    match &n.expr {
+        Expr::Literal(v) => {
+            st.steps += 1;
+            return Cow::Borrowed(v);
+        }
+        Expr::Name(name) => {
+            if let Some(v) = scope.get(name) {
+                st.steps += 1;
+                return Cow::Borrowed(v);
+            }
+        }
+        _ => {}
     }
     operand_ref(n, scope, st)
 }

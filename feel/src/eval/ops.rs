@@ -10,16 +10,12 @@ use crate::value::{temporal, Decimal, Value};
 /// directly.
 #[inline]
 pub(crate) fn cmp_numbers(x: &Decimal, y: &Decimal) -> Ordering {
-    let (a, b) = (x.serialize(), y.serialize());
-    // bytes 0..4: flags (sign and scale); 4..16: the magnitude, little-endian
-    let flags = |s: &[u8; 16]| u32::from_le_bytes([s[0], s[1], s[2], s[3]]);
-    if flags(&a) != flags(&b) {
+    let (a, b) = (x.unpack(), y.unpack());
+    if a.negative != b.negative || a.scale != b.scale {
         return x.cmp(y);
     }
-    let low = |s: &[u8; 16]| u64::from_le_bytes([s[4], s[5], s[6], s[7], s[8], s[9], s[10], s[11]]);
-    let high = |s: &[u8; 16]| u32::from_le_bytes([s[12], s[13], s[14], s[15]]);
-    let o = (high(&a), low(&a)).cmp(&(high(&b), low(&b)));
-    if x.is_sign_negative() {
+    let o = (a.hi, a.mid, a.lo).cmp(&(b.hi, b.mid, b.lo));
+    if a.negative {
         o.reverse()
     } else {
         o
