@@ -17,7 +17,7 @@ use std::sync::Arc;
 pub use state::State;
 
 use crate::error::{Error, ErrorKind, WarningKind};
-use crate::syntax::ast::{CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
+use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
 use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
 use crate::{EngineInner, Evaluation};
 
@@ -237,6 +237,9 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             None => Value::Function(f.clone()),
         },
         Expr::Neg(a) => neg(a, n, scope, st),
+        Expr::Arith(ArithOp::Add, a, _) if matches!(a.expr, Expr::Arith(ArithOp::Add, ..)) => {
+            add_chain(n, scope, st)
+        }
         Expr::Arith(op, a, b) => {
             let x = operand(a, scope, st);
             let y = operand(b, scope, st);
@@ -365,6 +368,69 @@ fn if_chain<'n>(
             }
             _ => return eval(branch, scope, st),
         }
+    }
+}
+
+/// `a + b + c + …` (left-nested additions): operands evaluated left to right as always;
+/// while they are strings they are kept and joined once at the end (one new string instead
+/// of one per `+`). Any other operand continues pairwise from the value so far, so numbers,
+/// temporal values, nulls and warnings come out exactly as `(a + b) + c`.
+#[inline(never)]
+fn add_chain(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    // the additions from the innermost out, and the leftmost operand
+    let mut adds: SmallVec<[&Node; 8]> = SmallVec::new();
+    let mut left = n;
+    while let Expr::Arith(ArithOp::Add, l, _) = &left.expr {
+        adds.push(left);
+        left = l;
+    }
+    adds.reverse();
+    let mut parts: SmallVec<[Cow<'_, Value>; 8]> = SmallVec::new();
+    parts.push(operand(left, scope, st));
+    let mut len = 0;
+    let mut acc: Option<Value> = None;
+    for (i, add) in adds.iter().enumerate() {
+        let Expr::Arith(_, _, right) = &add.expr else {
+            continue;
+        };
+        if i + 1 < adds.len() {
+            // each inner addition is a step (the outermost was counted by `eval`)
+            st.steps += 1;
+        }
+        let y = operand(right, scope, st);
+        st.span = add.span;
+        if acc.is_none() {
+            if let (Some(Value::String(a)), Value::String(b)) = (parts.last().map(|p| &**p), &*y) {
+                len += if parts.len() == 1 { a.len() } else { 0 } + b.len();
+                if len > st.engine.limits.max_string_len {
+                    return st.abort(ErrorKind::LimitExceeded, "string longer than the limit");
+                }
+                parts.push(y);
+                continue;
+            }
+            // not a string run (any more): the value so far, then pairwise
+            acc = Some(join(&parts));
+        }
+        let x = acc.take().unwrap_or_default();
+        acc = Some(arith::arith(ArithOp::Add, &x, &y, st));
+    }
+    match acc {
+        Some(v) => v,
+        None => join(&parts),
+    }
+}
+
+/// The operands of a run of string additions as one value (a single operand as it is).
+fn join(parts: &[Cow<'_, Value>]) -> Value {
+    match parts {
+        [one] => (**one).clone(),
+        _ => Value::string_with(|s| {
+            for p in parts {
+                if let Value::String(text) = &**p {
+                    s.push_str(text);
+                }
+            }
+        }),
     }
 }
 
