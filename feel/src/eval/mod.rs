@@ -437,9 +437,9 @@ fn join(parts: &[Cow<'_, Value>]) -> Value {
 /// The value of a folded call, unless a variable of that name holds a function (which a
 /// call by that name would call instead of the built-in).
 fn folded<'s>(name: &str, value: &'s Value, scope: &Scope<'_>) -> Option<&'s Value> {
-    match scope.get(name) {
-        Some(Value::Function(_)) => None,
-        _ => Some(value),
+    match scope.function(name) {
+        Some(_) => None,
+        None => Some(value),
     }
 }
 
@@ -1027,9 +1027,9 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
     // by reference where it is (a variable, the registry): no reference count touched
     let engine = st.engine;
     let func: Option<Cow<'_, Function>> = match &f.expr {
-        Expr::Builtin(name, builtin) => match scope.get(name) {
-            Some(Value::Function(func)) => Some(Cow::Borrowed(func)),
-            _ => Some(Cow::Borrowed(builtin)),
+        Expr::Builtin(name, builtin) => match scope.function(name) {
+            Some(func) => Some(Cow::Borrowed(func)),
+            None => Some(Cow::Borrowed(builtin)),
         },
         Expr::Name(name) => match scope.get(name) {
             Some(Value::Function(func)) => Some(Cow::Borrowed(func)),

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::value::context::key_eq;
-use crate::value::{Context, Value};
+use crate::value::{Context, Function, Value};
 
 /// A scope: the root variables, or a frame over a parent scope.
 pub(crate) enum Scope<'a> {
@@ -34,6 +34,50 @@ impl<'a> Scope<'a> {
         match self {
             Scope::Root(ctx) => ctx.get(name),
             _ => self.get_local(name),
+        }
+    }
+
+    /// The function a call of `name` would call instead of the built-in of that name: the
+    /// innermost binding of `name`, when it holds a function. The root variables are only
+    /// searched when they may hold a function at all.
+    pub(crate) fn function(&self, name: &str) -> Option<&Function> {
+        let mut s = self;
+        let found = loop {
+            match s {
+                Scope::Root(ctx) => {
+                    break if ctx.may_hold_functions() {
+                        ctx.get(name)
+                    } else {
+                        None
+                    };
+                }
+                Scope::One {
+                    parent,
+                    name: n,
+                    value,
+                } => {
+                    if key_eq(n, name) {
+                        break Some(*value);
+                    }
+                    s = parent;
+                }
+                Scope::Ctx { parent, ctx } => {
+                    if let Some(v) = ctx.get(name) {
+                        break Some(v);
+                    }
+                    s = parent;
+                }
+                Scope::Many { parent, vars } => {
+                    if let Some((_, v)) = vars.iter().rev().find(|(k, _)| key_eq(k, name)) {
+                        break Some(v);
+                    }
+                    s = parent;
+                }
+            }
+        };
+        match found {
+            Some(Value::Function(f)) => Some(f),
+            _ => None,
         }
     }
 

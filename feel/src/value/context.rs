@@ -56,6 +56,10 @@ pub(crate) fn key_eq(a: &str, b: &str) -> bool {
 #[derive(Clone)]
 pub struct Context {
     repr: Repr,
+    /// Whether an entry may hold a function (set when one is stored, or when an entry is
+    /// borrowed mutably): a call of a built-in by name checks the variables for a function
+    /// of that name only then.
+    functions: bool,
 }
 
 #[derive(Clone)]
@@ -68,6 +72,7 @@ impl Default for Context {
     fn default() -> Self {
         Context {
             repr: Repr::Small(Vec::new()),
+            functions: false,
         }
     }
 }
@@ -85,13 +90,23 @@ impl Context {
         } else {
             Repr::Small(Vec::with_capacity(n))
         };
-        Context { repr }
+        Context {
+            repr,
+            functions: false,
+        }
+    }
+
+    /// Whether an entry may hold a function (never false when one does).
+    #[inline]
+    pub(crate) fn may_hold_functions(&self) -> bool {
+        self.functions
     }
 
     /// Insert or replace an entry (a replaced entry keeps its position).
     pub fn insert(&mut self, key: impl Into<Arc<str>>, value: impl Into<Value>) {
         let key = key.into();
         let value = value.into();
+        self.functions |= matches!(value, Value::Function(_));
         match &mut self.repr {
             Repr::Large(map) => {
                 map.insert(key, value);
@@ -115,6 +130,7 @@ impl Context {
     /// Append an entry whose key is known not to be present (context literals, whose keys
     /// the parser has checked).
     pub(crate) fn push_new(&mut self, key: Arc<str>, value: Value) {
+        self.functions |= matches!(value, Value::Function(_));
         match &mut self.repr {
             Repr::Small(entries) if entries.len() < INDEX_AT => entries.push((key, value)),
             _ => self.insert(key, value),
@@ -179,6 +195,8 @@ impl Context {
 
     /// Mutable access to an entry.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut Value> {
+        // the caller may store a function through the reference
+        self.functions = true;
         match &mut self.repr {
             Repr::Small(entries) => entries
                 .iter_mut()
