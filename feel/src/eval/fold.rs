@@ -283,6 +283,31 @@ mod tests {
     }
 
     #[test]
+    fn a_function_among_the_root_variables_shadows_a_built_in() {
+        let engine = Engine::new();
+        let mine = engine
+            .evaluate("function(s) \"mine\"", &Context::new())
+            .map(|e| e.value)
+            .unwrap_or_default();
+        let call = engine.compile("upper case(x)").unwrap();
+        let mut vars = Context::new();
+        vars.insert("x", Value::from("a"));
+        assert_eq!(call.evaluate(&vars).unwrap().value, Value::from("A"));
+        // stored by insert
+        let mut with_fn = vars.clone();
+        with_fn.insert("upper case", mine.clone());
+        assert_eq!(call.evaluate(&with_fn).unwrap().value, Value::from("mine"));
+        // stored through a mutable reference to an existing entry
+        let mut replaced = vars.clone();
+        replaced.insert("upper case", Value::from(1));
+        assert_eq!(call.evaluate(&replaced).unwrap().value, Value::from("A"));
+        if let Some(slot) = replaced.get_mut("upper case") {
+            *slot = mine;
+        }
+        assert_eq!(call.evaluate(&replaced).unwrap().value, Value::from("mine"));
+    }
+
+    #[test]
     fn registered_functions_are_never_folded() {
         let mut engine = Engine::new();
         let calls = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
