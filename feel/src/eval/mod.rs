@@ -67,6 +67,25 @@ pub(crate) fn evaluate_unary_tests(
 fn test_all(input: &Value, tests: &[UnaryTest], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     let mut saw_null = false;
     for t in tests {
+        // a literal string or number test (`x in ("A", "B")`) compared in place
+        if let UnaryTest::Expr(node, false) = t {
+            if let Expr::Literal(v) = &node.expr {
+                let hit = match (input, v) {
+                    (Value::String(a), Value::String(b)) => Some(key_eq(a, b)),
+                    (Value::Number(a), Value::Number(b)) => {
+                        Some(ops::cmp_numbers(a, b) == Ordering::Equal)
+                    }
+                    _ => None,
+                };
+                if let Some(hit) = hit {
+                    st.steps += 1;
+                    if hit {
+                        return Value::Bool(true);
+                    }
+                    continue;
+                }
+            }
+        }
         match test_one(input, t, scope, st) {
             Value::Bool(true) => return Value::Bool(true),
             Value::Bool(false) => {}
@@ -471,6 +490,11 @@ fn between(
     let v = operand(x, scope, st);
     let l = operand(lo, scope, st);
     let h = operand(hi, scope, st);
+    if let (Value::Number(v), Value::Number(l), Value::Number(h)) = (&*v, &*l, &*h) {
+        return Value::Bool(
+            ops::cmp_numbers(v, l) != Ordering::Less && ops::cmp_numbers(v, h) != Ordering::Greater,
+        );
+    }
     st.span = n.span;
     let a = to_bool(&compare_op(CmpOp::Ge, &v, &l, st));
     let b = to_bool(&compare_op(CmpOp::Le, &v, &h, st));

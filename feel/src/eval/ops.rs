@@ -39,7 +39,19 @@ fn temporal_pair(a: &Value, b: &Value) -> bool {
 /// (different kinds), which the language turns into `null`.
 ///
 /// `null = null` is true and `null = x` is false.
+#[inline]
 pub fn equal(a: &Value, b: &Value) -> Option<bool> {
+    // the usual pairs inline; the rest out of line
+    match (a, b) {
+        (Value::String(x), Value::String(y)) => Some(key_eq(x, y)),
+        (Value::Number(x), Value::Number(y)) => Some(cmp_numbers(x, y) == Ordering::Equal),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        _ => equal_values(a, b),
+    }
+}
+
+#[inline(never)]
+fn equal_values(a: &Value, b: &Value) -> Option<bool> {
     match (a, b) {
         (Value::Null, Value::Null) => Some(true),
         (Value::Null, _) | (_, Value::Null) => Some(false),
