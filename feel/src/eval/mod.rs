@@ -272,22 +272,22 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             compare_op(*op, &x, &y, st)
         }
         Expr::And(a, b) => {
-            let x = eval(a, scope, st);
+            let x = condition(a, scope, st);
             let xb = boolean_operand(&x, n, st);
             if xb == Some(false) {
                 return Value::Bool(false);
             }
-            let y = eval(b, scope, st);
+            let y = condition(b, scope, st);
             let yb = boolean_operand(&y, n, st);
             and3(xb, yb)
         }
         Expr::Or(a, b) => {
-            let x = eval(a, scope, st);
+            let x = condition(a, scope, st);
             let xb = boolean_operand(&x, n, st);
             if xb == Some(true) {
                 return Value::Bool(true);
             }
-            let y = eval(b, scope, st);
+            let y = condition(b, scope, st);
             let yb = boolean_operand(&y, n, st);
             match (xb, yb) {
                 (Some(true), _) | (_, Some(true)) => Value::Bool(true),
@@ -350,6 +350,20 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     }
 }
 
+/// A condition or boolean operand: a comparison is decided in place, without an evaluator
+/// frame of its own; anything else is evaluated.
+#[inline(always)]
+fn condition(c: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+    if let Expr::Cmp(op, a, b) = &c.expr {
+        st.steps += 1;
+        let x = operand(a, scope, st);
+        let y = operand(b, scope, st);
+        st.span = c.span;
+        return compare_op(*op, &x, &y, st);
+    }
+    eval(c, scope, st)
+}
+
 /// `if … then … else if …`: a comparison condition is decided here, without a frame of its
 /// own; a literal branch is returned in place and an `if` in the else branch continues the
 /// loop (no recursion down an `else if` chain).
@@ -362,16 +376,7 @@ fn if_chain<'n>(
     st: &mut State<'_>,
 ) -> Value {
     loop {
-        let yes = match &c.expr {
-            Expr::Cmp(op, a, b) => {
-                st.steps += 1;
-                let x = operand(a, scope, st);
-                let y = operand(b, scope, st);
-                st.span = c.span;
-                matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
-            }
-            _ => matches!(eval(c, scope, st), Value::Bool(true)),
-        };
+        let yes = matches!(condition(c, scope, st), Value::Bool(true));
         let branch = if yes { t } else { e };
         match &branch.expr {
             Expr::Literal(v) if st.fatal.is_none() => {
