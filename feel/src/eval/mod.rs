@@ -273,22 +273,22 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         }
         Expr::And(a, b) => {
             let x = condition(a, scope, st);
-            let xb = boolean_operand(&x, n, st);
+            let xb = boolean_operand(x, n, st);
             if xb == Some(false) {
                 return Value::Bool(false);
             }
             let y = condition(b, scope, st);
-            let yb = boolean_operand(&y, n, st);
+            let yb = boolean_operand(y, n, st);
             and3(xb, yb)
         }
         Expr::Or(a, b) => {
             let x = condition(a, scope, st);
-            let xb = boolean_operand(&x, n, st);
+            let xb = boolean_operand(x, n, st);
             if xb == Some(true) {
                 return Value::Bool(true);
             }
             let y = condition(b, scope, st);
-            let yb = boolean_operand(&y, n, st);
+            let yb = boolean_operand(y, n, st);
             match (xb, yb) {
                 (Some(true), _) | (_, Some(true)) => Value::Bool(true),
                 (Some(false), Some(false)) => Value::Bool(false),
@@ -719,11 +719,12 @@ fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
 }
 
 #[inline]
-fn boolean_operand(v: &Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
+fn boolean_operand(v: Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
+    // by value: a boolean needs no drop
     match v {
-        Value::Bool(b) => Some(*b),
+        Value::Bool(b) => Some(b),
         Value::Null => None,
-        other => not_boolean(other, n, st),
+        other => not_boolean(&other, n, st),
     }
 }
 
