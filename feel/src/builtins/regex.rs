@@ -42,6 +42,38 @@ fn cache() -> &'static Cache {
 /// Compile an XPath pattern with XPath flags, through the cache.
 /// The error is a message for the warning.
 pub(super) fn compile(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String> {
+    // the patterns this thread used last: found without allocating, hashing or locking
+    thread_local! {
+        static RECENT: std::cell::RefCell<Vec<(String, String, Arc<XRegex>)>> =
+            const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let recent = RECENT.with(|r| {
+        r.try_borrow().ok().and_then(|r| {
+            r.iter()
+                .find(|(p, f, _)| p == pattern && f == flags)
+                .map(|(_, _, re)| re.clone())
+        })
+    });
+    if let Some(re) = recent {
+        return Ok(re);
+    }
+    let compiled = compile_shared(pattern, flags)?;
+    RECENT.with(|r| {
+        if let Ok(mut r) = r.try_borrow_mut() {
+            if r.len() >= RECENT_CAPACITY {
+                r.remove(0);
+            }
+            r.push((pattern.to_string(), flags.to_string(), compiled.clone()));
+        }
+    });
+    Ok(compiled)
+}
+
+/// Patterns each thread keeps at hand (the most recent ones).
+const RECENT_CAPACITY: usize = 8;
+
+/// [`compile`] through the cache shared by all threads.
+fn compile_shared(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String> {
     let key = (pattern.to_string(), flags.to_string());
     if let Some(hit) = cache().lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
         return Ok(hit.clone());
