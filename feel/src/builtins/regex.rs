@@ -717,6 +717,23 @@ mod tests {
     }
 
     #[test]
+    fn the_recent_patterns_are_told_apart_by_pattern_and_flags() {
+        // the same pattern with other flags, alternately, and more patterns than the
+        // per-thread list holds
+        for _ in 0..2 {
+            assert_eq!(is_match("abc", "i", "ABC"), Some(true));
+            assert_eq!(is_match("abc", "", "ABC"), Some(false));
+            assert_eq!(is_match("a.c", "q", "abc"), Some(false));
+            assert_eq!(is_match("a.c", "", "abc"), Some(true));
+        }
+        for i in 0..2 * RECENT_CAPACITY {
+            let p = format!("^x{{{i}}}$");
+            assert_eq!(is_match(&p, "", &"x".repeat(i)), Some(true), "{p}");
+            assert_eq!(is_match(&p, "", &"x".repeat(i + 1)), Some(false), "{p}");
+        }
+    }
+
+    #[test]
     fn classes() {
         assert_eq!(is_match("[A-Z-[OI]]", "i", "x"), Some(true));
         assert_eq!(is_match("[A-Z-[OI]]", "i", "O"), Some(false));
