@@ -40,7 +40,15 @@ impl<'a> Scope<'a> {
     /// The function a call of `name` would call instead of the built-in of that name: the
     /// innermost binding of `name`, when it holds a function. The root variables are only
     /// searched when they may hold a function at all.
+    #[inline]
     pub(crate) fn function(&self, name: &str) -> Option<&Function> {
+        match self {
+            Scope::Root(ctx) if !ctx.may_hold_functions() => None,
+            _ => self.function_in_frames(name),
+        }
+    }
+
+    fn function_in_frames(&self, name: &str) -> Option<&Function> {
         let mut s = self;
         let found = loop {
             match s {
