@@ -10,6 +10,7 @@ pub mod types;
 
 use std::borrow::Cow;
 
+use arrayvec::ArrayVec;
 use smallvec::SmallVec;
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -1073,18 +1074,19 @@ fn call(f: &Node, args: &CallArgs, n: &Node, scope: &Scope<'_>, st: &mut State<'
     let args = match args {
         CallArgs::Positional(a) if a.len() <= ARGS_ON_STACK => {
             // on the stack for the usual few arguments; built-ins take them by reference
-            let mut values: [Value; ARGS_ON_STACK] = Default::default();
-            for (slot, e) in values.iter_mut().zip(a) {
-                *slot = eval_operand(e, scope, st);
+            // at most ARGS_ON_STACK pushes (the guard above)
+            let mut values: ArrayVec<Value, ARGS_ON_STACK> = ArrayVec::new();
+            for e in a {
+                values.push(eval_operand(e, scope, st));
             }
             if let Some(func) = &func {
                 st.span = n.span;
-                if let Some(v) = func.0.call_slice(st, &values[..a.len()]) {
+                if let Some(v) = func.0.call_slice(st, &values) {
                     st.span = n.span;
                     return v;
                 }
             }
-            Args::Positional(values.into_iter().take(a.len()).collect())
+            Args::Positional(values.into_iter().collect())
         }
         CallArgs::Positional(a) => {
             let values: Vec<Value> = a.iter().map(|e| eval_operand(e, scope, st)).collect();
