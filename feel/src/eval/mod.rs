@@ -660,12 +660,21 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 /// many.
 const ARGS_ON_STACK: usize = 4;
 
-/// `eval`, with a literal cloned in place (no call).
+/// `eval`, with a literal or a variable cloned in place (no call).
 #[inline(always)]
 fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
-    if let Expr::Literal(v) = &n.expr {
-        st.steps += 1;
-        return v.clone();
+    match &n.expr {
+        Expr::Literal(v) => {
+            st.steps += 1;
+            return v.clone();
+        }
+        Expr::Name(name) => {
+            if let Some(v) = scope.get(name) {
+                st.steps += 1;
+                return v.clone();
+            }
+        }
+        _ => {}
     }
     eval(n, scope, st)
 }
