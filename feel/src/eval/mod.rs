@@ -273,23 +273,19 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             compare_op(*op, &x, &y, st)
         }
         Expr::And(a, b) => {
-            let x = condition(a, scope, st);
-            let xb = boolean_operand(x, n, st);
+            let xb = truth(a, n, scope, st);
             if xb == Some(false) {
                 return Value::Bool(false);
             }
-            let y = condition(b, scope, st);
-            let yb = boolean_operand(y, n, st);
+            let yb = truth(b, n, scope, st);
             and3(xb, yb)
         }
         Expr::Or(a, b) => {
-            let x = condition(a, scope, st);
-            let xb = boolean_operand(x, n, st);
+            let xb = truth(a, n, scope, st);
             if xb == Some(true) {
                 return Value::Bool(true);
             }
-            let y = condition(b, scope, st);
-            let yb = boolean_operand(y, n, st);
+            let yb = truth(b, n, scope, st);
             match (xb, yb) {
                 (Some(true), _) | (_, Some(true)) => Value::Bool(true),
                 (Some(false), Some(false)) => Value::Bool(false),
@@ -351,18 +347,24 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     }
 }
 
-/// A condition or boolean operand: a comparison is decided in place, without an evaluator
-/// frame of its own; anything else is evaluated.
+/// An operand of `and` / `or` (node `n`) as true, false or null (other values warn): a
+/// comparison is decided in place, without an evaluator frame, and of two numbers without
+/// building its value.
 #[inline(always)]
-fn condition(c: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
+fn truth(c: &Node, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Option<bool> {
     if let Expr::Cmp(op, a, b) = &c.expr {
         st.steps += 1;
         let x = operand(a, scope, st);
         let y = operand(b, scope, st);
+        if let (Value::Number(x), Value::Number(y)) = (&*x, &*y) {
+            return Some(holds(*op, ops::cmp_numbers(x, y)));
+        }
         st.span = c.span;
-        return compare_op(*op, &x, &y, st);
+        let v = compare_op(*op, &x, &y, st);
+        return boolean_operand(v, n, st);
     }
-    eval(c, scope, st)
+    let v = eval(c, scope, st);
+    boolean_operand(v, n, st)
 }
 
 /// `if … then … else if …`: a comparison condition is decided here, without a frame of its
@@ -377,7 +379,21 @@ fn if_chain<'n>(
     st: &mut State<'_>,
 ) -> Value {
     loop {
-        let yes = matches!(condition(c, scope, st), Value::Bool(true));
+        let yes = if let Expr::Cmp(op, a, b) = &c.expr {
+            // a comparison of numbers decided without building its value
+            st.steps += 1;
+            let x = operand(a, scope, st);
+            let y = operand(b, scope, st);
+            match (&*x, &*y) {
+                (Value::Number(x), Value::Number(y)) => holds(*op, ops::cmp_numbers(x, y)),
+                _ => {
+                    st.span = c.span;
+                    matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
+                }
+            }
+        } else {
+            matches!(eval(c, scope, st), Value::Bool(true))
+        };
         let branch = if yes { t } else { e };
         match &branch.expr {
             Expr::Literal(v) if st.fatal.is_none() => {
