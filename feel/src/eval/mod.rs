@@ -350,7 +350,9 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
 /// An operand of `and` / `or` (node `n`) as true, false or null (other values warn): a
 /// comparison is decided in place, without an evaluator frame, and of two numbers without
 /// building its value.
-#[inline(always)]
+// inlined in release builds only: in debug builds every inlined helper adds its locals
+// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn truth(c: &Node, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Option<bool> {
     if let Expr::Cmp(op, a, b) = &c.expr {
         st.steps += 1;
@@ -370,7 +372,9 @@ fn truth(c: &Node, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Option<bo
 /// `if … then … else if …`: a comparison condition is decided here, without a frame of its
 /// own; a literal branch is returned in place and an `if` in the else branch continues the
 /// loop (no recursion down an `else if` chain).
-#[inline(always)]
+// inlined in release builds only: in debug builds every inlined helper adds its locals
+// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn if_chain<'n>(
     mut c: &'n Node,
     mut t: &'n Node,
@@ -677,7 +681,9 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
 const ARGS_ON_STACK: usize = 4;
 
 /// `eval`, with a literal or a variable cloned in place (no call).
-#[inline(always)]
+// inlined in release builds only: in debug builds every inlined helper adds its locals
+// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     match &n.expr {
         Expr::Literal(v) => {
@@ -695,7 +701,9 @@ fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     eval(n, scope, st)
 }
 
-#[inline(always)]
+// inlined in release builds only: in debug builds every inlined helper adds its locals
+// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
     // literals and variables (the operands of most comparisons) without a call
     match &n.expr {
