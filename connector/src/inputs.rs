@@ -54,6 +54,21 @@ pub(crate) fn compile(
         .collect()
 }
 
+/// Every name the inputs' FEEL expressions mention, sorted and without repeats (a superset
+/// of the process variables they read).
+pub(crate) fn variable_names(inputs: &[CompiledInput]) -> Vec<String> {
+    let mut names: Vec<String> = inputs
+        .iter()
+        .flat_map(|input| match &input.source {
+            Source::Feel(expr) => expr.names(),
+            Source::Literal(_) => Vec::new(),
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// Evaluate the inputs in order. Only the returned local context reaches the request.
 pub(crate) fn evaluate(
     inputs: &[CompiledInput],
@@ -147,6 +162,53 @@ mod tests {
         }];
         let err = compile(&Engine::new(), &inputs).unwrap_err();
         assert_eq!(err.field.as_deref(), Some("inputs[0] (a..b)"));
+    }
+
+    #[test]
+    fn only_the_mentioned_variables_are_needed() {
+        let exprs = [
+            "=base + string(userId)",
+            "=for i in items return i.price * rate",
+            "=count(items[price > limit])",
+            "=some x in items satisfies x.qty > 1 and grade in (not(\"C\", bad))",
+            "={f: function(n) n * factor, r: f(2)}.r",
+            "=upper case(name)",
+        ];
+        let inputs: Vec<Input> = exprs
+            .iter()
+            .enumerate()
+            .map(|(i, e)| Input {
+                source: (*e).into(),
+                target: format!("out{i}"),
+            })
+            .collect();
+        let compiled = compile(&Engine::new(), &inputs).unwrap();
+        let names = variable_names(&compiled);
+        for needed in [
+            "base", "userId", "items", "rate", "limit", "grade", "bad", "factor", "name",
+        ] {
+            assert!(
+                names.iter().any(|n| n == needed),
+                "{needed} missing from {names:?}"
+            );
+        }
+        assert!(!names.iter().any(|n| n == "unused"));
+        let all = serde_json::json!({
+            "base": "http://h/", "userId": 7, "rate": 2, "limit": 3, "grade": "B", "bad": "D",
+            "factor": 10, "name": "ada", "unused": {"big": [1, 2, 3]},
+            "items": [{"price": 2, "qty": 1}, {"price": 5, "qty": 2}],
+        });
+        let full = Context::from_json(&all).unwrap();
+        let mut subset = Context::new();
+        for n in &names {
+            if let Some(v) = full.get(n) {
+                subset.insert(n.as_str(), v.clone());
+            }
+        }
+        assert_eq!(
+            evaluate(&compiled, &subset).unwrap().to_json_string(),
+            evaluate(&compiled, &full).unwrap().to_json_string()
+        );
     }
 
     trait JsonText {

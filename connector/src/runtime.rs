@@ -119,6 +119,9 @@ impl std::fmt::Debug for Runtime {
 #[derive(Debug)]
 struct Compiled {
     inputs: Vec<CompiledInput>,
+    /// The names the inputs' FEEL expressions mention, sorted: only these process variables
+    /// are converted to FEEL for an execution.
+    variables: Vec<String>,
     output: OutputMapping,
     retries: u32,
 }
@@ -208,8 +211,11 @@ impl Runtime {
                 .map(Some)
                 .ok_or_else(|| text.to_string()),
         };
+        let inputs = inputs::compile(engine, &template.inputs)?;
+        let variables = inputs::variable_names(&inputs);
         let compiled = Arc::new(Compiled {
-            inputs: inputs::compile(engine, &template.inputs)?,
+            inputs,
+            variables,
             output: OutputMapping {
                 result_variable: template
                     .header("resultVariable")
@@ -272,9 +278,22 @@ impl CompiledTemplate {
         let rt = &self.runtime;
         let vars = match variables {
             Json::Null => Context::new(),
-            other => Context::from_json(other).ok_or_else(|| {
-                ConnectorError::input("The process variables must be a JSON object")
-            })?,
+            // only the variables the inputs can read: a job's variables can be many and
+            // large, and each one converted would be work thrown away
+            Json::Object(all) => {
+                let mut vars = Context::with_capacity(self.compiled.variables.len());
+                for name in &self.compiled.variables {
+                    if let Some(v) = all.get(name) {
+                        vars.insert(name.as_str(), Value::from_json(v));
+                    }
+                }
+                vars
+            }
+            _ => {
+                return Err(ConnectorError::input(
+                    "The process variables must be a JSON object",
+                ))
+            }
         };
         let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
         let mut json = Value::context(locals).to_json();

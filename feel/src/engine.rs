@@ -233,6 +233,23 @@ impl Expression {
     pub fn source(&self) -> &str {
         &self.source
     }
+
+    /// The names the expression may read from its variables, sorted: every name it mentions,
+    /// so a superset of the variables it needs (local names and called built-ins included,
+    /// as a variable can shadow a built-in). Variables not in this list can be left out of
+    /// the context it is evaluated against.
+    ///
+    /// ```
+    /// let e = feel::Engine::new().compile("upper case(user.name) + suffix").unwrap();
+    /// assert_eq!(e.names(), ["suffix", "upper case", "user"]);
+    /// ```
+    pub fn names(&self) -> Vec<String> {
+        let mut names = Vec::new();
+        self.root.for_each_name(&mut |n| names.push(n.to_string()));
+        names.sort();
+        names.dedup();
+        names
+    }
 }
 
 /// Compiled unary tests.

@@ -221,6 +221,31 @@ impl Node {
         }
     }
 
+    /// Call `f` with every name the expression mentions, in order, repeats included:
+    /// variables, local names and called built-ins alike (function bodies and unary tests
+    /// included).
+    pub fn for_each_name(&self, f: &mut dyn FnMut(&str)) {
+        match &self.expr {
+            Expr::Name(name) | Expr::Builtin(name, _) => f(name),
+            Expr::FoldedCall(name, _, call) => {
+                f(name);
+                call.for_each_name(f);
+            }
+            Expr::In(a, tests) => {
+                a.for_each_name(f);
+                for t in tests {
+                    t.for_each_name(f);
+                }
+            }
+            _ => {
+                self.any_child(|c| {
+                    c.for_each_name(f);
+                    false
+                });
+            }
+        }
+    }
+
     /// Whether the expression refers to `name` anywhere (function bodies included).
     pub fn mentions(&self, target: &str) -> bool {
         match &self.expr {
@@ -231,6 +256,19 @@ impl Node {
 }
 
 impl UnaryTest {
+    /// [`Node::for_each_name`] over the test (negated tests included).
+    pub fn for_each_name(&self, f: &mut dyn FnMut(&str)) {
+        match self {
+            UnaryTest::Any => {}
+            UnaryTest::Not(tests) => {
+                for t in tests {
+                    t.for_each_name(f);
+                }
+            }
+            UnaryTest::Expr(node, _) => node.for_each_name(f),
+        }
+    }
+
     /// A unary test for an expression (works out whether it refers to `?`).
     pub fn expr(node: Node) -> UnaryTest {
         let uses_input = node.mentions("?");
