@@ -33,7 +33,7 @@ impl<'a> Scope<'a> {
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         match self {
             Scope::Root(ctx) => ctx.get(name),
-            _ => self.get_local(name),
+            _ => self.binding(name, false),
         }
     }
 
@@ -42,46 +42,9 @@ impl<'a> Scope<'a> {
     /// searched when they may hold a function at all.
     #[inline]
     pub(crate) fn function(&self, name: &str) -> Option<&Function> {
-        match self {
+        let found = match self {
             Scope::Root(ctx) if !ctx.may_hold_functions() => None,
-            _ => self.function_in_frames(name),
-        }
-    }
-
-    fn function_in_frames(&self, name: &str) -> Option<&Function> {
-        let mut s = self;
-        let found = loop {
-            match s {
-                Scope::Root(ctx) => {
-                    break if ctx.may_hold_functions() {
-                        ctx.get(name)
-                    } else {
-                        None
-                    };
-                }
-                Scope::One {
-                    parent,
-                    name: n,
-                    value,
-                } => {
-                    if key_eq(n, name) {
-                        break Some(*value);
-                    }
-                    s = parent;
-                }
-                Scope::Ctx { parent, ctx } => {
-                    if let Some(v) = ctx.get(name) {
-                        break Some(v);
-                    }
-                    s = parent;
-                }
-                Scope::Many { parent, vars } => {
-                    if let Some((_, v)) = vars.iter().rev().find(|(k, _)| key_eq(k, name)) {
-                        break Some(v);
-                    }
-                    s = parent;
-                }
-            }
+            _ => self.binding(name, true),
         };
         match found {
             Some(Value::Function(f)) => Some(f),
@@ -89,11 +52,19 @@ impl<'a> Scope<'a> {
         }
     }
 
-    fn get_local(&self, name: &str) -> Option<&Value> {
+    /// The innermost binding of `name`; the root variables are skipped when `functions_only`
+    /// and they hold no function.
+    fn binding(&self, name: &str, functions_only: bool) -> Option<&Value> {
         let mut s = self;
         loop {
             match s {
-                Scope::Root(ctx) => return ctx.get(name),
+                Scope::Root(ctx) => {
+                    return if functions_only && !ctx.may_hold_functions() {
+                        None
+                    } else {
+                        ctx.get(name)
+                    };
+                }
                 Scope::One {
                     parent,
                     name: n,
