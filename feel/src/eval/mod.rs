@@ -347,33 +347,48 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     }
 }
 
-/// An operand of `and` / `or` (node `n`) as true, false or null (other values warn): a
-/// comparison is decided in place, without an evaluator frame, and of two numbers without
-/// building its value.
+/// An operand of `and` / `or` (node `n`) as true, false or null (other values warn); a
+/// comparison is decided in place.
 // inlined in release builds only: in debug builds every inlined helper adds its locals
 // to the caller's frame, and deep recursion (user functions, nesting) needs small frames
 #[cfg_attr(not(debug_assertions), inline(always))]
 fn truth(c: &Node, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Option<bool> {
     if let Expr::Cmp(op, a, b) = &c.expr {
-        st.steps += 1;
-        let x = operand(a, scope, st);
-        let y = operand(b, scope, st);
-        if let (Value::Number(x), Value::Number(y)) = (&*x, &*y) {
-            return Some(holds(*op, ops::cmp_numbers(x, y)));
-        }
-        st.span = c.span;
-        let v = compare_op(*op, &x, &y, st);
-        return boolean_operand(v, n, st);
+        return comparison(c, *op, a, b, scope, st);
     }
     let v = eval(c, scope, st);
     boolean_operand(v, n, st)
 }
 
-/// `if … then … else if …`: a comparison condition is decided here, without a frame of its
-/// own; a literal branch is returned in place and an `if` in the else branch continues the
-/// loop (no recursion down an `else if` chain).
-// inlined in release builds only: in debug builds every inlined helper adds its locals
-// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+/// The comparison `c` (`a op b`) decided in place, without an evaluator frame: true, false or
+/// null; two numbers without building a value.
+// inlined in release builds only (see `truth`)
+#[cfg_attr(not(debug_assertions), inline(always))]
+fn comparison(
+    c: &Node,
+    op: CmpOp,
+    a: &Node,
+    b: &Node,
+    scope: &Scope<'_>,
+    st: &mut State<'_>,
+) -> Option<bool> {
+    st.steps += 1;
+    let x = operand(a, scope, st);
+    let y = operand(b, scope, st);
+    if let (Value::Number(x), Value::Number(y)) = (&*x, &*y) {
+        return Some(holds(op, ops::cmp_numbers(x, y)));
+    }
+    st.span = c.span;
+    match compare_op(op, &x, &y, st) {
+        Value::Bool(b) => Some(b),
+        _ => None,
+    }
+}
+
+/// `if … then … else if …`: a comparison condition is decided in place; a literal branch is
+/// returned in place and an `if` in the else branch continues the loop (no recursion down an
+/// `else if` chain).
+// inlined in release builds only (see `truth`)
 #[cfg_attr(not(debug_assertions), inline(always))]
 fn if_chain<'n>(
     mut c: &'n Node,
@@ -383,20 +398,9 @@ fn if_chain<'n>(
     st: &mut State<'_>,
 ) -> Value {
     loop {
-        let yes = if let Expr::Cmp(op, a, b) = &c.expr {
-            // a comparison of numbers decided without building its value
-            st.steps += 1;
-            let x = operand(a, scope, st);
-            let y = operand(b, scope, st);
-            match (&*x, &*y) {
-                (Value::Number(x), Value::Number(y)) => holds(*op, ops::cmp_numbers(x, y)),
-                _ => {
-                    st.span = c.span;
-                    matches!(compare_op(*op, &x, &y, st), Value::Bool(true))
-                }
-            }
-        } else {
-            matches!(eval(c, scope, st), Value::Bool(true))
+        let yes = match &c.expr {
+            Expr::Cmp(op, a, b) => comparison(c, *op, a, b, scope, st) == Some(true),
+            _ => matches!(eval(c, scope, st), Value::Bool(true)),
         };
         let branch = if yes { t } else { e };
         match &branch.expr {
@@ -674,15 +678,12 @@ fn out_of_steps(n: &Node, max: u64, st: &mut State<'_>) -> Value {
     )
 }
 
-/// An operand by reference where it already exists (a literal, a variable, an entry of
-/// one), evaluated otherwise: operators read their operands without copying them.
 /// Positional arguments evaluated into an array on the stack (no allocation) up to this
 /// many.
 const ARGS_ON_STACK: usize = 4;
 
 /// `eval`, with a literal or a variable cloned in place (no call).
-// inlined in release builds only: in debug builds every inlined helper adds its locals
-// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+// inlined in release builds only (see `truth`)
 #[cfg_attr(not(debug_assertions), inline(always))]
 fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     match &n.expr {
@@ -701,8 +702,9 @@ fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     eval(n, scope, st)
 }
 
-// inlined in release builds only: in debug builds every inlined helper adds its locals
-// to the caller's frame, and deep recursion (user functions, nesting) needs small frames
+/// An operand by reference where it already exists (a literal, a variable, an entry of
+/// one), evaluated otherwise: operators read their operands without copying them.
+// inlined in release builds only (see `truth`)
 #[cfg_attr(not(debug_assertions), inline(always))]
 fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s, Value> {
     // literals and variables (the operands of most comparisons) without a call
