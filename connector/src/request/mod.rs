@@ -70,7 +70,7 @@ pub(crate) fn field<'a>(obj: &'a Map<String, Json>, key: &str) -> Option<&'a Jso
     if obj.len() <= 24 {
         obj.iter().find(|(k, _)| k.as_str() == key).map(|(_, v)| v)
     } else {
-        field(obj, key)
+        obj.get(key)
     }
 }
 
@@ -358,6 +358,21 @@ mod tests {
             e.message,
             "Found constraints violated while validating input: \n - Property: method: Validation failed. Original message: must not be null\n - Property: url: Validation failed. Original message: Must be a http(s) URL"
         );
+    }
+
+    #[test]
+    fn fields_are_found_in_small_and_large_input_objects() {
+        // small objects are scanned, large ones looked up by hash
+        for extra in [0, 40] {
+            let mut inputs =
+                json!({"method": "post", "url": "http://h/x", "readTimeoutInSeconds": 7});
+            for i in 0..extra {
+                inputs[format!("extra{i}")] = json!(i);
+            }
+            let p = parse(&inputs).unwrap();
+            assert_eq!((p.method.as_str(), p.url.as_str()), ("POST", "http://h/x"));
+            assert_eq!(p.read_timeout, Some(Duration::from_secs(7)));
+        }
     }
 
     #[test]

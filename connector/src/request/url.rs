@@ -189,6 +189,7 @@ const PATH_SAFE: [bool; 256] = unreserved(b"!$&'()*,;=:@/");
 const QUERY_SAFE: [bool; 256] = unreserved(b"!$'()*,;:@/?");
 const FRAGMENT_SAFE: [bool; 256] = unreserved(b"!$&'()*,;=:@/?%+#");
 
+/// Encode one query-parameter name or value (space as `%20`).
 pub(crate) fn encode_query_component(text: &str, out: &mut String) {
     encode(text.as_bytes(), &QUERY_SAFE, out);
 }
