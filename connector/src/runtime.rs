@@ -281,7 +281,8 @@ impl CompiledTemplate {
             // only the variables the inputs can read: a job's variables can be many and
             // large, and each one converted would be work thrown away
             Json::Object(all) => {
-                let mut vars = Context::with_capacity(self.compiled.variables.len());
+                // (the names include locals and built-ins: most are not variables)
+                let mut vars = Context::new();
                 for name in &self.compiled.variables {
                     if let Some(v) = all.get(name) {
                         vars.insert(name.as_str(), Value::from_json(v));
