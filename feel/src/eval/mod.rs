@@ -596,7 +596,7 @@ fn entry_of_literal(
         values.push((k.clone(), v));
     }
     st.span = n.span;
-    match values.iter().position(|(k, _)| k.as_ref() == name) {
+    match values.iter().position(|(k, _)| key_eq(k, name)) {
         Some(i) => values.swap_remove(i).1,
         None => no_context_entry(name, st),
     }

@@ -112,7 +112,7 @@ impl Context {
                 map.insert(key, value);
             }
             Repr::Small(entries) => {
-                if let Some(slot) = entries.iter_mut().find(|(k, _)| *k == key) {
+                if let Some(slot) = entries.iter_mut().find(|(k, _)| key_eq(k, &key)) {
                     slot.1 = value;
                 } else if entries.len() < INDEX_AT {
                     entries.push((key, value));
@@ -155,7 +155,7 @@ impl Context {
     pub fn remove(&mut self, key: &str) -> Option<Value> {
         match &mut self.repr {
             Repr::Small(entries) => {
-                let i = entries.iter().position(|(k, _)| k.as_ref() == key)?;
+                let i = entries.iter().position(|(k, _)| key_eq(k, key))?;
                 Some(entries.remove(i).1)
             }
             Repr::Large(map) => map.shift_remove(key),
