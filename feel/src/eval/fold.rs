@@ -19,7 +19,7 @@ use super::{eval, State};
 pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
     let span = n.span;
     let expr = fold_children(n.expr, engine);
-    let n = Node { expr, span };
+    let n = Node::new(expr, span);
     let foldable = match &n.expr {
         Expr::Neg(_)
         | Expr::Arith(..)
@@ -52,17 +52,14 @@ pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
         Expr::Call(f, args) => match &f.expr {
             Expr::Name(name) | Expr::Builtin(name, _) => {
                 let name = name.clone();
-                let call = Node {
-                    expr: Expr::Call(f, args),
-                    span,
-                };
+                let call = Node::new(Expr::Call(f, args), span);
                 Expr::FoldedCall(name, value, Box::new(call))
             }
             _ => Expr::Call(f, args),
         },
         _ => Expr::Literal(value),
     };
-    Node { expr, span }
+    Node::new(expr, span)
 }
 
 fn is_literal(n: &Node) -> bool {
@@ -102,10 +99,7 @@ fn resolve_callee(mut f: Box<Node>, engine: &EngineInner) -> Box<Node> {
 
 /// Fold a boxed node in place (the allocation is kept).
 fn fold_box(mut b: Box<Node>, engine: &EngineInner) -> Box<Node> {
-    let placeholder = Node {
-        expr: Expr::Literal(Value::Null),
-        span: b.span,
-    };
+    let placeholder = Node::new(Expr::Literal(Value::Null), b.span);
     let n = std::mem::replace(&mut *b, placeholder);
     *b = fold(n, engine);
     b
@@ -129,10 +123,9 @@ pub(crate) fn fold_tests(tests: Vec<UnaryTest>, engine: &EngineInner) -> Vec<Una
         .map(|t| match t {
             UnaryTest::Expr(node, uses_input) => {
                 let node = match node.expr {
-                    Expr::UnaryCmp(op, e) => Node {
-                        expr: Expr::UnaryCmp(op, fold_box(e, engine)),
-                        span: node.span,
-                    },
+                    Expr::UnaryCmp(op, e) => {
+                        Node::new(Expr::UnaryCmp(op, fold_box(e, engine)), node.span)
+                    }
                     _ => fold(node, engine),
                 };
                 UnaryTest::Expr(node, uses_input)

@@ -22,7 +22,7 @@ use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Iterator, Node, UnaryTe
 use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
 use crate::{EngineInner, Evaluation};
 
-use crate::value::context::key_eq;
+use crate::value::context::{key_eq, Hint};
 use function::UserFunction;
 use scope::Scope;
 
@@ -333,7 +333,7 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             }
             let b = eval(base, scope, st);
             st.span = n.span;
-            path(&b, name, st)
+            path(&b, name, &n.hint, st)
         }
         Expr::Call(f, args) => call(f, args, n, scope, st),
         Expr::Function(def) => Value::Function(Function::new(UserFunction {
@@ -692,7 +692,7 @@ fn eval_operand(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
             return v.clone();
         }
         Expr::Name(name) => {
-            if let Some(v) = scope.get(name) {
+            if let Some(v) = scope.get_hinted(name, &n.hint) {
                 st.steps += 1;
                 return v.clone();
             }
@@ -714,7 +714,7 @@ fn operand<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow<'s,
             return Cow::Borrowed(v);
         }
         Expr::Name(name) => {
-            if let Some(v) = scope.get(name) {
+            if let Some(v) = scope.get_hinted(name, &n.hint) {
                 st.steps += 1;
                 return Cow::Borrowed(v);
             }
@@ -745,9 +745,9 @@ fn operand_ref<'s>(n: &'s Node, scope: &'s Scope<'s>, st: &mut State<'_>) -> Cow
 /// step is not a plain context entry (the general path then runs and reports problems).
 fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
     match &n.expr {
-        Expr::Name(name) => scope.get(name),
+        Expr::Name(name) => scope.get_hinted(name, &n.hint),
         Expr::Path(base, name) => match resolve_ref(base, scope)? {
-            Value::Context(ctx) => ctx.get(name),
+            Value::Context(ctx) => ctx.get_hinted(name, &n.hint),
             _ => None,
         },
         _ => None,
@@ -776,7 +776,7 @@ fn not_boolean(v: &Value, n: &Node, st: &mut State<'_>) -> Option<bool> {
 }
 
 fn lookup(name: &str, n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
-    if let Some(v) = scope.get(name) {
+    if let Some(v) = scope.get_hinted(name, &n.hint) {
         return v.clone();
     }
     if let Some(f) = st.engine.registry.get(name) {
@@ -1046,14 +1046,14 @@ fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value
     Value::list(out)
 }
 
-fn path(b: &Value, name: &str, st: &mut State<'_>) -> Value {
+fn path(b: &Value, name: &str, hint: &Hint, st: &mut State<'_>) -> Value {
     match b {
         Value::Null => Value::Null,
-        Value::Context(ctx) => match ctx.get(name) {
+        Value::Context(ctx) => match ctx.get_hinted(name, hint) {
             Some(v) => v.clone(),
             None => no_context_entry(name, st),
         },
-        Value::List(items) => Value::list(items.iter().map(|i| path(i, name, st)).collect()),
+        Value::List(items) => Value::list(items.iter().map(|i| path(i, name, hint, st)).collect()),
         Value::Range(r) => match name {
             "start" => r.start.clone(),
             "end" => r.end.clone(),

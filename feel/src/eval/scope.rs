@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::value::context::key_eq;
+use crate::value::context::{key_eq, Hint};
 use crate::value::{Context, Function, Value};
 
 /// A scope: the root variables, or a frame over a parent scope.
@@ -33,7 +33,17 @@ impl<'a> Scope<'a> {
     pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         match self {
             Scope::Root(ctx) => ctx.get(name),
-            _ => self.binding(name, false),
+            _ => self.binding(name, false, None),
+        }
+    }
+
+    /// Look a name up, innermost frame first; the root variables and context frames try
+    /// the position in `hint` first.
+    #[inline(always)]
+    pub(crate) fn get_hinted(&self, name: &str, hint: &Hint) -> Option<&Value> {
+        match self {
+            Scope::Root(ctx) => ctx.get_hinted(name, hint),
+            _ => self.binding(name, false, Some(hint)),
         }
     }
 
@@ -44,7 +54,7 @@ impl<'a> Scope<'a> {
     pub(crate) fn function(&self, name: &str) -> Option<&Function> {
         let found = match self {
             Scope::Root(ctx) if !ctx.may_hold_functions() => None,
-            _ => self.binding(name, true),
+            _ => self.binding(name, true, None),
         };
         match found {
             Some(Value::Function(f)) => Some(f),
@@ -53,8 +63,12 @@ impl<'a> Scope<'a> {
     }
 
     /// The innermost binding of `name`; the root variables are skipped when `functions_only`
-    /// and they hold no function.
-    fn binding(&self, name: &str, functions_only: bool) -> Option<&Value> {
+    /// and they hold no function. Contexts try the position in `hint` first, if given.
+    fn binding(&self, name: &str, functions_only: bool, hint: Option<&Hint>) -> Option<&Value> {
+        let in_ctx = |ctx: &'a Context| match hint {
+            Some(h) => ctx.get_hinted(name, h),
+            None => ctx.get(name),
+        };
         let mut s = self;
         loop {
             match s {
@@ -62,7 +76,7 @@ impl<'a> Scope<'a> {
                     return if functions_only && !ctx.may_hold_functions() {
                         None
                     } else {
-                        ctx.get(name)
+                        in_ctx(ctx)
                     };
                 }
                 Scope::One {
@@ -76,7 +90,7 @@ impl<'a> Scope<'a> {
                     s = parent;
                 }
                 Scope::Ctx { parent, ctx } => {
-                    if let Some(v) = ctx.get(name) {
+                    if let Some(v) = in_ctx(ctx) {
                         return Some(v);
                     }
                     s = parent;

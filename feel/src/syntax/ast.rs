@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use crate::error::Span;
+use crate::value::context::Hint;
 use crate::value::Value;
 
 /// An expression node with its span.
@@ -13,6 +14,19 @@ pub struct Node {
     pub expr: Expr,
     /// Where it is in the source.
     pub span: Span,
+    /// For a name or a path step: where the name was last found in a context.
+    pub(crate) hint: Hint,
+}
+
+impl Node {
+    /// A node without a lookup hint yet.
+    pub(crate) fn new(expr: Expr, span: Span) -> Node {
+        Node {
+            expr,
+            span,
+            hint: Hint::default(),
+        }
+    }
 }
 
 /// Binary arithmetic operators.

@@ -70,7 +70,7 @@ pub(super) fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
 }
 
 fn node(expr: Expr, span: Span) -> Node {
-    Node { expr, span }
+    Node::new(expr, span)
 }
 
 fn cmp_op(text: &str) -> Option<CmpOp> {

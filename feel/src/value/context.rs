@@ -1,5 +1,6 @@
 //! Ordered FEEL contexts.
 
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 use indexmap::IndexMap;
@@ -39,6 +40,38 @@ pub(crate) fn key_eq(a: &str, b: &str) -> bool {
         return word(a, 0) == word(b, 0) && word(a, n - 4) == word(b, n - 4);
     }
     n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1])
+}
+
+/// Where a name was last found in a context: the position a lookup of that name (a variable,
+/// a path step) tries first — one name comparison instead of a search or a hash. Only ever
+/// a hint: the entry's name is always compared. Shared by the threads evaluating one
+/// compiled expression (a relaxed atomic: a plain load, a store only when the position
+/// changes).
+#[derive(Default)]
+pub(crate) struct Hint(AtomicU32);
+
+impl Hint {
+    #[inline(always)]
+    fn get(&self) -> usize {
+        self.0.load(Ordering::Relaxed) as usize
+    }
+
+    fn set(&self, i: usize) {
+        self.0
+            .store(u32::try_from(i).unwrap_or(u32::MAX), Ordering::Relaxed);
+    }
+}
+
+impl Clone for Hint {
+    fn clone(&self) -> Self {
+        Hint(AtomicU32::new(self.0.load(Ordering::Relaxed)))
+    }
+}
+
+impl std::fmt::Debug for Hint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Hint({})", self.get())
+    }
 }
 
 /// An ordered map from entry names to values (insertion order is kept).
@@ -144,6 +177,37 @@ impl Context {
             Repr::Small(entries) => entries.iter().find(|(k, _)| key_eq(k, key)).map(|(_, v)| v),
             Repr::Large(map) => map.get(key),
         }
+    }
+
+    /// The value of an entry, trying the position in `hint` first; a found entry's
+    /// position is kept in `hint` for the next lookup.
+    #[inline(always)]
+    pub(crate) fn get_hinted(&self, key: &str, hint: &Hint) -> Option<&Value> {
+        let i = hint.get();
+        let at = match &self.repr {
+            Repr::Small(entries) => entries.get(i).map(|(k, v)| (k, v)),
+            Repr::Large(map) => map.get_index(i),
+        };
+        if let Some((k, v)) = at {
+            if key_eq(k, key) {
+                return Some(v);
+            }
+        }
+        self.find_and_hint(key, hint)
+    }
+
+    #[inline(never)]
+    fn find_and_hint(&self, key: &str, hint: &Hint) -> Option<&Value> {
+        let (i, v) = match &self.repr {
+            Repr::Small(entries) => entries
+                .iter()
+                .enumerate()
+                .find(|(_, (k, _))| key_eq(k, key))
+                .map(|(i, (_, v))| (i, v))?,
+            Repr::Large(map) => map.get_full(key).map(|(i, _, v)| (i, v))?,
+        };
+        hint.set(i);
+        Some(v)
     }
 
     /// Whether an entry exists.
