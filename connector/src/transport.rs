@@ -165,9 +165,14 @@ pub struct IsahcTransport {
 impl IsahcTransport {
     /// A client for the given options (the runtime CA bundle; proxies are chosen per request).
     pub fn new(options: &ClientOptions) -> Result<Self, TransportError> {
+        // the usual request settings are the client's defaults: a request sets only what
+        // differs (each per-request setting costs isahc an allocation and curl a setopt)
         let mut builder = isahc::HttpClient::builder()
             .title_case_headers(true)
-            .proxy(None);
+            .proxy(None)
+            .connect_timeout(DEFAULT_TIMEOUT)
+            .low_speed_timeout(1, DEFAULT_TIMEOUT)
+            .redirect_policy(RedirectPolicy::None);
         if let Some(path) = &options.tls.ca_bundle {
             builder = builder.ssl_ca_certificate(CaCertificate::file(path));
         }
@@ -183,20 +188,25 @@ impl IsahcTransport {
 /// A very long timeout standing for "infinite" (curl reads 0 as its own default).
 const FOREVER: Duration = Duration::from_secs(365 * 24 * 3600);
 
+/// The connect and read timeout of a request that sets none (the client's defaults).
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(crate::request::DEFAULT_TIMEOUT_SECS);
+
 impl Transport for IsahcTransport {
     fn send(&self, request: WireRequest) -> SendFuture<'_> {
         Box::pin(async move {
             let mut builder = isahc::Request::builder()
                 .method(request.method.as_str())
-                .uri(request.url.as_str())
-                .connect_timeout(request.connect_timeout.unwrap_or(FOREVER))
-                .redirect_policy(if request.follow_redirects {
-                    RedirectPolicy::Limit(50)
-                } else {
-                    RedirectPolicy::None
-                });
-            if let Some(read) = request.read_timeout {
+                .uri(request.url.as_str());
+            let connect = request.connect_timeout.unwrap_or(FOREVER);
+            if connect != DEFAULT_TIMEOUT {
+                builder = builder.connect_timeout(connect);
+            }
+            let read = request.read_timeout.unwrap_or(FOREVER);
+            if read != DEFAULT_TIMEOUT {
                 builder = builder.low_speed_timeout(1, read);
+            }
+            if request.follow_redirects {
+                builder = builder.redirect_policy(RedirectPolicy::Limit(50));
             }
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());
@@ -208,7 +218,8 @@ impl Transport for IsahcTransport {
             // An https proxy is reached through a local TLS bridge held for this request.
             let mut bridge = None;
             match &request.proxy {
-                None => builder = builder.proxy(None),
+                // the client's default: no proxy
+                None => {}
                 Some(proxy) => {
                     let target = if proxy.scheme.eq_ignore_ascii_case("https") {
                         let b = crate::proxy_tls::ProxyBridge::start(
@@ -384,7 +395,7 @@ fn probe_connect(proxy: &ProxyServer, url: &str) -> Option<u16> {
         return None;
     }
     let parts = crate::request::url::parse(url).ok()?;
-    let (host, port) = crate::request::url::host_and_port(parts.authority)?;
+    let (host, port) = (parts.host, parts.port);
     let host = if host.contains(':') {
         format!("[{host}]")
     } else {

@@ -228,8 +228,7 @@ fn route_parts(
     parts: &url::Parts<'_>,
     options: &ClientOptions,
 ) -> Result<Option<ProxyServer>, ConnectorError> {
-    let host = url::host_and_port(parts.authority).map_or("", |(h, _)| h);
-    crate::proxy::select(&options.proxy_env, &options.proxy, parts.scheme, host)
+    crate::proxy::select(&options.proxy_env, &options.proxy, parts.scheme, parts.host)
         .map(|p| p.cloned())
         .map_err(ConnectorError::input)
 }

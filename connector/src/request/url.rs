@@ -13,6 +13,10 @@ pub(crate) struct Parts<'a> {
     pub(crate) path: &'a str,
     pub(crate) query: Option<&'a str>,
     pub(crate) fragment: Option<&'a str>,
+    /// The host of the authority (without brackets for IPv6).
+    pub(crate) host: &'a str,
+    /// The explicit port, if any.
+    pub(crate) port: Option<u16>,
 }
 
 fn invalid(url: &str, what: &str) -> ConnectorError {
@@ -23,13 +27,17 @@ fn invalid(url: &str, what: &str) -> ConnectorError {
 
 /// Split and check a URL: it needs a scheme and a valid host.
 pub(crate) fn parse(url: &str) -> Result<Parts<'_>, ConnectorError> {
-    let (scheme, rest) = match url.split_once("://") {
+    // a scheme has no ':', so its "://" is at the first ':'
+    let (scheme, rest) = match url.split_once(':') {
         Some((s, rest))
             if !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) =>
+                && s.bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.')) =>
         {
-            (s, rest)
+            match rest.strip_prefix("//") {
+                Some(rest) => (s, rest),
+                None => return Err(invalid(url, "scheme")),
+            }
         }
         _ => return Err(invalid(url, "scheme")),
     };
@@ -45,13 +53,15 @@ pub(crate) fn parse(url: &str) -> Result<Parts<'_>, ConnectorError> {
         Some(i) => before_query.split_at(i),
         None => (before_query, ""),
     };
-    host_and_port(authority).ok_or_else(|| invalid(url, "hostname"))?;
+    let (host, port) = host_and_port(authority).ok_or_else(|| invalid(url, "hostname"))?;
     Ok(Parts {
         scheme,
         authority,
         path,
         query,
         fragment,
+        host,
+        port,
     })
 }
 
@@ -110,8 +120,7 @@ pub(crate) fn host_and_port(authority: &str) -> Option<(&str, Option<u16>)> {
 
 /// The port a URL connects to (explicit, or 80 / 443 by scheme).
 pub(crate) fn effective_port(parts: &Parts<'_>) -> Option<u16> {
-    let explicit = host_and_port(parts.authority).and_then(|(_, p)| p);
-    explicit.or(if parts.scheme.eq_ignore_ascii_case("http") {
+    parts.port.or(if parts.scheme.eq_ignore_ascii_case("http") {
         Some(80)
     } else if parts.scheme.eq_ignore_ascii_case("https") {
         Some(443)
@@ -198,7 +207,12 @@ pub(crate) fn encode_query_component(text: &str, out: &mut String) {
 /// `hello%2C%20world` becomes `hello,%20world`, spaces become `%20`, a `+` in the path
 /// becomes `%2B` and a `+` in the query a `%20`.
 pub(crate) fn normalise(parts: &Parts<'_>) -> String {
-    let mut out = format!("{}://{}", parts.scheme, parts.authority);
+    let mut out = String::with_capacity(
+        parts.scheme.len() + 3 + parts.authority.len() + parts.path.len() + 16,
+    );
+    out.push_str(parts.scheme);
+    out.push_str("://");
+    out.push_str(parts.authority);
     encode(&decode(parts.path, false), &PATH_SAFE, &mut out);
     if let Some(query) = parts.query {
         out.push('?');
