@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::error::WarningKind;
-use crate::eval::State;
+use crate::eval::{FnName, State};
 use crate::value::{Args, Callable, Function, Value};
 
 /// The signature of a built-in: evaluation state and one argument per parameter.
@@ -56,6 +56,8 @@ pub struct Builtin {
     /// Whether the same arguments always give the same value (standard built-ins but the
     /// clock and random ones); calls with literal arguments are then evaluated when compiling.
     pub pure: bool,
+    /// The name as a static string, for the standard built-ins.
+    static_name: Option<&'static str>,
 }
 
 /// Standard built-ins whose value changes from call to call.
@@ -86,7 +88,7 @@ impl Registry {
             context::TABLE,
         ] {
             for (name, params, f) in table {
-                r.add(name, params, Arc::new(*f));
+                r.add_with(name, params, Arc::new(*f), Some(name));
                 if let Some(b) = r.builtins.get_mut(*name) {
                     b.pure = !IMPURE.contains(name);
                 }
@@ -97,6 +99,16 @@ impl Registry {
 
     /// Add a signature to a function (creating the function if needed).
     pub fn add(&mut self, name: &str, params: &[&str], f: NativeFn) {
+        self.add_with(name, params, f, None);
+    }
+
+    fn add_with(
+        &mut self,
+        name: &str,
+        params: &[&str],
+        f: NativeFn,
+        static_name: Option<&'static str>,
+    ) {
         let variadic = params.last().is_some_and(|p| p.ends_with("..."));
         let params = params
             .iter()
@@ -109,6 +121,7 @@ impl Registry {
                 name: Arc::from(name),
                 overloads: Vec::new(),
                 pure: false,
+                static_name,
             });
         // a function registered from outside may read anything: never evaluated early
         entry.pure = false;
@@ -183,7 +196,10 @@ impl Builtin {
 
 impl Builtin {
     fn invoke(&self, o: &Overload, state: &mut State<'_>, values: &[Value]) -> Value {
-        let prev = state.enter_function(&self.name);
+        let prev = state.enter_function(match self.static_name {
+            Some(name) => FnName::Static(name),
+            None => FnName::Shared(self.name.clone()),
+        });
         let v = (o.f)(state, values);
         state.leave_function(prev);
         v
@@ -238,5 +254,40 @@ impl Callable for Builtin {
                 Value::Null
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Context, Engine, Value};
+
+    /// A failing built-in names itself in its warning: a standard one (static name) and one
+    /// registered by the embedder, also after it called a standard one that failed.
+    #[test]
+    fn failures_name_the_function_being_called() {
+        let mut engine = Engine::new();
+        engine.register("half", &["x", "f"], |st, args| {
+            if let [x, Value::Function(f)] = args {
+                st.call(f, vec![x.clone(), x.clone()]);
+            }
+            st.fail_call("cannot halve")
+        });
+        let warnings = |text: &str| -> Vec<String> {
+            engine
+                .evaluate(text, &Context::new())
+                .map(|e| e.warnings.into_iter().map(|w| w.message).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            warnings("substring(1, 2)"),
+            ["Failed to invoke function 'substring': Illegal arguments: '1', '2'"]
+        );
+        assert_eq!(
+            warnings("half(3, substring)"),
+            [
+                "Failed to invoke function 'substring': Illegal arguments: '3', '3'",
+                "Failed to invoke function 'half': cannot halve"
+            ]
+        );
     }
 }

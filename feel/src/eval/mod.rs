@@ -15,6 +15,7 @@ use smallvec::SmallVec;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+pub(crate) use state::FnName;
 pub use state::State;
 
 use crate::error::{Error, ErrorKind, WarningKind};

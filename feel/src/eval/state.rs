@@ -17,7 +17,24 @@ pub struct State<'e> {
     /// Steps allowed: the engine's limit, 0 once the evaluation is aborted.
     pub(crate) step_limit: u64,
     pub(crate) depth: u32,
-    function: Option<Arc<str>>,
+    function: Option<FnName>,
+}
+
+/// The name of the built-in being called: a standard built-in's name is static (no
+/// reference count touched per call).
+#[derive(Clone)]
+pub(crate) enum FnName {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl FnName {
+    fn as_str(&self) -> &str {
+        match self {
+            FnName::Static(s) => s,
+            FnName::Shared(s) => s,
+        }
+    }
 }
 
 impl<'e> State<'e> {
@@ -50,7 +67,7 @@ impl<'e> State<'e> {
     ///
     /// The message reads `Failed to invoke function '<name>': <problem>`.
     pub fn fail_call(&mut self, problem: impl std::fmt::Display) -> Value {
-        let name = self.function.clone().unwrap_or_else(|| Arc::from("?"));
+        let name = self.function_name().unwrap_or("?").to_string();
         self.warn(
             WarningKind::FunctionInvocationFailure,
             format!("Failed to invoke function '{name}': {problem}"),
@@ -90,14 +107,14 @@ impl<'e> State<'e> {
 
     /// The name of the built-in being called, if any.
     pub fn function_name(&self) -> Option<&str> {
-        self.function.as_deref()
+        self.function.as_ref().map(FnName::as_str)
     }
 
-    pub(crate) fn enter_function(&mut self, name: &Arc<str>) -> Option<Arc<str>> {
-        self.function.replace(name.clone())
+    pub(crate) fn enter_function(&mut self, name: FnName) -> Option<FnName> {
+        self.function.replace(name)
     }
 
-    pub(crate) fn leave_function(&mut self, prev: Option<Arc<str>>) {
+    pub(crate) fn leave_function(&mut self, prev: Option<FnName>) {
         self.function = prev;
     }
 }
