@@ -35,6 +35,13 @@ pub(crate) fn evaluate(
     let mut st = State::new(engine, vars);
     let scope = Scope::Root(vars);
     let value = eval(root, &scope, &mut st);
+    // the usual outcome, built without moving the state
+    if st.fatal.is_none() && st.warnings.is_empty() {
+        return Ok(Evaluation {
+            value,
+            warnings: Vec::new(),
+        });
+    }
     finish(st, value)
 }
 
