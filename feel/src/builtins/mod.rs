@@ -196,13 +196,11 @@ impl Builtin {
 
 impl Builtin {
     fn invoke(&self, o: &Overload, state: &mut State<'_>, values: &[Value]) -> Value {
-        let prev = state.enter_function(match self.static_name {
+        state.enter_function(match self.static_name {
             Some(name) => FnName::Static(name),
             None => FnName::Shared(self.name.clone()),
         });
-        let v = (o.f)(state, values);
-        state.leave_function(prev);
-        v
+        (o.f)(state, values)
     }
 }
 

@@ -110,11 +110,20 @@ impl<'e> State<'e> {
         self.function.as_ref().map(FnName::as_str)
     }
 
-    pub(crate) fn enter_function(&mut self, name: FnName) -> Option<FnName> {
-        self.function.replace(name)
+    /// Set the name of the built-in being called. It is not reset when the built-in returns
+    /// (that would keep the built-in's result in a temporary): a call made from inside a
+    /// function goes through [`Function::call`], which restores the caller's name.
+    pub(crate) fn enter_function(&mut self, name: FnName) {
+        self.function = Some(name);
     }
 
-    pub(crate) fn leave_function(&mut self, prev: Option<FnName>) {
-        self.function = prev;
+    /// Clear the name of the function being called, returning it.
+    pub(crate) fn take_function(&mut self) -> Option<FnName> {
+        self.function.take()
+    }
+
+    /// Restore a name [`State::take_function`] returned.
+    pub(crate) fn restore_function(&mut self, name: Option<FnName>) {
+        self.function = name;
     }
 }

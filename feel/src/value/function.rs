@@ -57,9 +57,12 @@ impl Function {
         Function(Arc::new(c))
     }
 
-    /// Invoke the function.
+    /// Invoke the function (from inside another one, the caller's name in messages is kept).
     pub fn call(&self, state: &mut State<'_>, args: Args) -> Value {
-        self.0.call(state, args)
+        let caller = state.take_function();
+        let v = self.0.call(state, args);
+        state.restore_function(caller);
+        v
     }
 
     /// The function's name, if any.
