@@ -185,6 +185,13 @@ pub fn headers_json(headers: &[(String, String)]) -> Map<String, Json> {
 
 /// A success body: blank is null; a JSON object or array is parsed; anything else is the text.
 pub fn body_json(bytes: &[u8]) -> Json {
+    // the usual case, a JSON document, parsed from the bytes (serde_json checks the UTF-8
+    // of its strings); anything else, or JSON with invalid UTF-8, goes the long way
+    if let [b'{' | b'[', ..] = bytes.trim_ascii_start() {
+        if let Ok(json) = serde_json::from_slice::<Json>(bytes) {
+            return json;
+        }
+    }
     let text = String::from_utf8_lossy(bytes);
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -301,6 +308,12 @@ mod tests {
         assert_eq!(body_json(b"[1,2]"), json!([1, 2]));
         assert_eq!(body_json(b"\"Hello\""), json!("\"Hello\""));
         assert_eq!(body_json(b"123"), json!("123"));
+        // JSON around invalid UTF-8 is read with the replacement character
+        assert_eq!(
+            body_json(b" {\"a\": \"x\xff\"}\n"),
+            json!({"a": "x\u{fffd}"})
+        );
+        assert_eq!(body_json(b"\x0c[1]"), json!([1]));
         assert_eq!(body_json(b"{bad"), json!("{bad"));
         assert_eq!(error_body_json(b"[1,2]"), json!("[1,2]"));
     }

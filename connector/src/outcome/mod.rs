@@ -156,48 +156,45 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
-fn has_forbidden_key(v: &Json) -> bool {
-    match v {
-        Json::Object(m) => m
-            .iter()
-            .any(|(k, v)| k == "camunda.function.type" || has_forbidden_key(v)),
-        Json::Array(items) => items.iter().any(has_forbidden_key),
-        _ => false,
-    }
-}
-
-/// At least the length of `v` serialised as JSON, counted without serialising: every string
-/// as if each byte needed a six-byte escape; `None` past `limit` (counting stops there).
-fn json_size_bound(v: &Json, limit: usize) -> Option<usize> {
+/// One walk over an output value: whether it holds the forbidden key
+/// `camunda.function.type`, and at least its length serialised as JSON, counted without
+/// serialising (every string as if each byte needed a six-byte escape), added to `size`.
+fn scan(v: &Json, size: &mut usize) -> bool {
     let string = |s: &str| s.len().saturating_mul(6).saturating_add(2);
-    let size = match v {
-        Json::Null | Json::Bool(_) => 5,
-        Json::Number(n) => n.as_str().len(),
-        Json::String(s) => string(s),
+    let add = |size: &mut usize, n: usize| *size = size.saturating_add(n);
+    match v {
+        Json::Null | Json::Bool(_) => add(size, 5),
+        Json::Number(n) => add(size, n.as_str().len()),
+        Json::String(s) => add(size, string(s)),
         Json::Array(items) => {
-            let mut size = items.len() + 2;
+            add(size, items.len() + 2);
             for item in items {
-                size = size.saturating_add(json_size_bound(item, limit)?);
-                if size > limit {
-                    return None;
+                if scan(item, size) {
+                    return true;
                 }
             }
-            size
         }
         Json::Object(map) => {
-            let mut size: usize = 2;
+            add(size, 2);
             for (k, item) in map {
-                size = size
-                    .saturating_add(string(k) + 2)
-                    .saturating_add(json_size_bound(item, limit)?);
-                if size > limit {
-                    return None;
+                if k == FORBIDDEN_KEY || scan(item, size) {
+                    return true;
                 }
+                add(size, string(k) + 2);
             }
-            size
         }
-    };
-    (size <= limit).then_some(size)
+    }
+    false
+}
+
+const FORBIDDEN_KEY: &str = "camunda.function.type";
+
+/// At least the length of `v` serialised as JSON (see [`scan`]).
+#[cfg(test)]
+fn json_size_bound(v: &Json) -> usize {
+    let mut size = 0;
+    scan(v, &mut size);
+    size
 }
 
 /// The length of `v` serialised as a JSON object, counted without building the text.
@@ -269,20 +266,22 @@ impl OutputMapping {
         if let Some(map) = entries {
             out.extend(map);
         }
-        if out
-            .iter()
-            .any(|(k, v)| k == "camunda.function.type" || has_forbidden_key(v))
-        {
-            return Err(ConnectorError::input(
-                "The connector result contains a forbidden literal",
-            ));
+        // one walk: the forbidden key, and a cheap upper bound of the size; the exact size
+        // is only needed when the bound does not settle it
+        let mut bound = 2usize;
+        for (k, v) in &out {
+            if k == FORBIDDEN_KEY || scan(v, &mut bound) {
+                return Err(ConnectorError::input(
+                    "The connector result contains a forbidden literal",
+                ));
+            }
+            bound = bound.saturating_add(k.len() * 6 + 4);
         }
-        // the exact size is only needed when a cheap upper bound does not settle it
-        let bounded = out.iter().try_fold(2usize, |size, (k, v)| {
-            let entry = json_size_bound(v, MAX_OUTPUT_BYTES)?.saturating_add(k.len() * 6 + 4);
-            Some(size.saturating_add(entry)).filter(|s| *s <= MAX_OUTPUT_BYTES)
-        });
-        let size = bounded.unwrap_or_else(|| json_size(&out));
+        let size = if bound <= MAX_OUTPUT_BYTES {
+            bound
+        } else {
+            json_size(&out)
+        };
         if size > MAX_OUTPUT_BYTES {
             return Err(ConnectorError::input(format!(
                 "Output variables payload ({size} bytes) exceeds the 1.5 MB safe variable size limit"
@@ -461,7 +460,7 @@ mod size_tests {
         #[test]
         fn bound_is_at_least_the_serialised_length(v in json_value()) {
             let exact = serde_json::to_string(&v).map(|s| s.len()).unwrap_or(0);
-            prop_assert!(json_size_bound(&v, usize::MAX).is_some_and(|b| b >= exact));
+            prop_assert!(json_size_bound(&v) >= exact);
         }
     }
 
@@ -481,5 +480,24 @@ mod size_tests {
         // escapes count: 800,000 quotes are 1.6 MB of JSON (`{"r":"\"\"…"}`)
         let message = size_error(json!("\"".repeat(800_000))).unwrap_or_default();
         assert!(message.contains("(1600008 bytes)"), "{message}");
+    }
+
+    #[test]
+    fn the_function_type_key_is_refused_at_any_depth() {
+        let refused = |body: Json| match mapping().map_result(body) {
+            Err(e) => e.message.contains("forbidden literal"),
+            Ok(_) => false,
+        };
+        assert!(refused(json!({"camunda.function.type": 1})));
+        assert!(refused(
+            json!({"a": [1, {"b": {"camunda.function.type": null}}]})
+        ));
+        // after a large entry too (the size bound does not end the search)
+        assert!(refused(
+            json!([{"big": "x".repeat(1_000_000)}, {"camunda.function.type": "x"}])
+        ));
+        assert!(!refused(
+            json!({"a": [{"camunda.function": "type"}], "b": "camunda.function.type"})
+        ));
     }
 }

@@ -240,6 +240,11 @@ fn number_from(state: &mut State<'_>, args: &[Value]) -> Value {
 fn string_from(state: &mut State<'_>, args: &[Value]) -> Value {
     match args {
         [Value::Null] => Value::Null,
+        [Value::String(s)] => Value::String(s.clone()),
+        [Value::Number(n)] => Value::string_with(|out| {
+            // writing to a String cannot fail
+            let _ = crate::value::number::write_decimal(out, n);
+        }),
         [v] => Value::String(v.to_feel_string().into()),
         _ => state.illegal_args(args),
     }

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use super::number::format_decimal;
+use super::number::write_decimal;
 use super::Value;
 
 /// Write a string as a FEEL string literal.
@@ -35,7 +35,7 @@ impl Display for Value {
         match self {
             Value::Null => f.write_str("null"),
             Value::Bool(b) => write!(f, "{b}"),
-            Value::Number(n) => f.write_str(&format_decimal(n)),
+            Value::Number(n) => write_decimal(f, n),
             Value::String(s) => write_quoted(f, s),
             Value::Date(d) => write!(f, "@\"{d}\""),
             Value::Time(t) => write!(f, "@\"{t}\""),

@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use super::number::{format_decimal, parse_decimal};
+use super::number::{format_decimal, integer, parse_decimal};
 use super::{Context, Value};
 
 impl Value {
@@ -34,9 +34,12 @@ impl Value {
         match self {
             Value::Null | Value::Function(_) => serde_json::Value::Null,
             Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Number(n) => format_decimal(n)
-                .parse::<serde_json::Number>()
-                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Number(n) => match integer(n) {
+                Some(i) => serde_json::Value::Number(i.into()),
+                None => format_decimal(n)
+                    .parse::<serde_json::Number>()
+                    .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            },
             Value::String(s) => serde_json::Value::String(s.to_string()),
             Value::Date(_)
             | Value::Time(_)

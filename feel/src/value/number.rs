@@ -46,13 +46,57 @@ fn round_long(text: &str) -> Option<Decimal> {
 }
 
 /// Format a number as FEEL prints it: no trailing zeros, no exponent.
+///
+/// ```
+/// let n = feel::parse_decimal("1.50").unwrap();
+/// assert_eq!(feel::format_decimal(&n), "1.5");
+/// ```
 pub fn format_decimal(n: &Decimal) -> String {
-    n.normalize().to_string()
+    let mut out = String::new();
+    // writing to a String cannot fail
+    let _ = write_decimal(&mut out, n);
+    out
+}
+
+/// Write a number as [`format_decimal`] formats it.
+pub fn write_decimal(out: &mut impl std::fmt::Write, n: &Decimal) -> std::fmt::Result {
+    match integer(n) {
+        // whole numbers, the usual case, by the integer formatter
+        Some(i) => write!(out, "{i}"),
+        None => write!(out, "{}", n.normalize()),
+    }
+}
+
+/// The value of a whole number that fits an `i64`.
+pub(crate) fn integer(n: &Decimal) -> Option<i64> {
+    if n.scale() == 0 {
+        return i64::try_from(n.mantissa()).ok();
+    }
+    let n = n.normalize();
+    if n.scale() == 0 {
+        i64::try_from(n.mantissa()).ok()
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Whole numbers take the integer formatter; every number prints as the decimal
+        /// type's own normalised text.
+        #[test]
+        fn formats_as_the_normalised_decimal(m in any::<i64>(), wide in any::<i128>(), scale in 0u32..29, sign in any::<bool>()) {
+            for mantissa in [i128::from(m), wide % 10i128.pow(28)] {
+                let mut d = Decimal::from_i128_with_scale(mantissa, scale);
+                d.set_sign_negative(sign && mantissa == 0 || d.is_sign_negative());
+                prop_assert_eq!(format_decimal(&d), d.normalize().to_string());
+            }
+        }
+    }
 
     #[test]
     fn parses() {
@@ -69,6 +113,10 @@ mod tests {
             Some("0.5".into())
         );
         assert_eq!(parse_decimal("abc"), None);
+        for text in ["0", "-0", "-0.000", "0.00", "120.00", "-7", "1e3", "0.1"] {
+            let d = parse_decimal(text).unwrap_or_default();
+            assert_eq!(format_decimal(&d), d.normalize().to_string(), "{text}");
+        }
         assert_eq!(parse_decimal(""), None);
     }
 }
