@@ -300,7 +300,7 @@ impl CompiledTemplate {
         let mut json = Value::context(locals).to_json();
         secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
         let input = request::parse(&json)?;
-        request::check_url(&input.url, &rt.options)?;
+        let parts = request::check_url(&input.url, &rt.options)?;
         auth::redact_derived(&input.authentication, None, redactor);
         let auth = auth::resolve(
             &input.authentication,
@@ -311,7 +311,7 @@ impl CompiledTemplate {
         )
         .await?;
         auth::redact_derived(&input.authentication, Some(&auth), redactor);
-        let wire = input.build(&auth, &rt.options, rt.documents.as_ref())?;
+        let wire = input.build(&parts, &auth, &rt.options, rt.documents.as_ref())?;
         let resp = rt
             .transport
             .send(wire)

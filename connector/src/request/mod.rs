@@ -233,10 +233,14 @@ fn route_parts(
         .map_err(ConnectorError::input)
 }
 
-/// Check a URL against the blocklist and for a scheme and host.
-pub(crate) fn check_url(url: &str, options: &ClientOptions) -> Result<(), ConnectorError> {
+/// Check a URL against the blocklist and for a scheme and host; its parts when it passes.
+pub(crate) fn check_url<'u>(
+    url: &'u str,
+    options: &ClientOptions,
+) -> Result<url::Parts<'u>, ConnectorError> {
     let parts = url::parse(url)?;
-    options.blocklist.check(url, url::effective_port(&parts))
+    options.blocklist.check(url, url::effective_port(&parts))?;
+    Ok(parts)
 }
 
 impl HttpInput {
@@ -246,8 +250,10 @@ impl HttpInput {
     }
 
     /// Build the wire request: body, URI, auth, headers (default Content-Type first), query.
+    /// `parts` are the parts of `self.url` ([`check_url`]).
     pub(crate) fn build(
         &self,
+        parts: &url::Parts<'_>,
         auth: &AuthParts,
         options: &ClientOptions,
         documents: &dyn DocumentStore,
@@ -269,14 +275,13 @@ impl HttpInput {
         if self.skip_encoding {
             url::check_verbatim(&self.url)?;
         }
-        let parts = url::parse(&self.url)?;
         let base = if self.skip_encoding {
             self.url.clone()
         } else {
-            url::normalise(&parts)
+            url::normalise(parts)
         };
         // scheme and host are the same in the final URL (only path and query are re-encoded)
-        let proxy = route_parts(&parts, options)?;
+        let proxy = route_parts(parts, options)?;
         let mut query: Vec<(String, Option<String>)> = auth
             .query
             .iter()
@@ -401,6 +406,7 @@ mod tests {
         .unwrap();
         let w = p
             .build(
+                &url::parse(&p.url).unwrap(),
                 &AuthParts::default(),
                 &ClientOptions::default(),
                 &crate::document::NoDocumentStore,
