@@ -15,11 +15,58 @@ use crate::EngineInner;
 use super::scope::Scope;
 use super::{eval, State};
 
+/// `{…, b: {…}}.b.c` as `{…, b: {…}.c}.b` when `b` is the last entry: the same entries
+/// evaluated in the same order with the same warnings (nothing after `b` can see it), but the
+/// inner context is never built, only its entry `c` kept.
+fn select_inside_last_entry(n: Node) -> Node {
+    let span = n.span;
+    let (base, c) = match n.expr {
+        Expr::Path(base, c) => (base, c),
+        expr => return Node::new(expr, span),
+    };
+    let rewrite = matches!(&base.expr, Expr::Path(lit, b) if matches!(
+        &lit.expr,
+        Expr::Context(entries) if entries.last().is_some_and(|(k, v)| {
+            crate::value::context::key_eq(k, b) && matches!(v.expr, Expr::Context(_))
+        })
+    ));
+    let base_span = base.span;
+    match (rewrite, base.expr) {
+        (true, Expr::Path(lit, b)) => {
+            let lit_span = lit.span;
+            match lit.expr {
+                Expr::Context(mut entries) => {
+                    if let Some((_, last)) = entries.last_mut() {
+                        let inner = std::mem::replace(
+                            last,
+                            Node::new(Expr::Literal(Value::Null), last.span),
+                        );
+                        // the selection of `c` keeps the span of `….c`, where its warning
+                        // points
+                        *last = Node::new(Expr::Path(Box::new(inner), c), span);
+                    }
+                    let lit = Node::new(Expr::Context(entries), lit_span);
+                    Node::new(Expr::Path(Box::new(lit), b), base_span)
+                }
+                other => {
+                    let lit = Node::new(other, lit_span);
+                    let base = Node::new(Expr::Path(Box::new(lit), b), base_span);
+                    Node::new(Expr::Path(Box::new(base), c), span)
+                }
+            }
+        }
+        (_, expr) => {
+            let base = Node::new(expr, base_span);
+            Node::new(Expr::Path(Box::new(base), c), span)
+        }
+    }
+}
+
 /// Fold `n` bottom-up.
 pub(crate) fn fold(n: Node, engine: &EngineInner) -> Node {
     let span = n.span;
     let expr = fold_children(n.expr, engine);
-    let n = Node::new(expr, span);
+    let n = select_inside_last_entry(Node::new(expr, span));
     let foldable = match &n.expr {
         Expr::Neg(_)
         | Expr::Arith(..)

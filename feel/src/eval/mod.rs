@@ -592,7 +592,7 @@ fn entry_of_literal(
     scope: &Scope<'_>,
     st: &mut State<'_>,
 ) -> Value {
-    let mut values: SmallVec<[(Arc<str>, Value); 8]> = SmallVec::with_capacity(entries.len());
+    let mut values: SmallVec<[(Arc<str>, Value); 8]> = SmallVec::new();
     for (k, e) in entries {
         let v = {
             let s = Scope::Many {
@@ -996,8 +996,13 @@ fn quantify(
 }
 
 fn index(items: &[Value], i: Decimal) -> Value {
-    let Some(i) = rust_decimal::prelude::ToPrimitive::to_i64(&i.trunc()) else {
-        return Value::Null;
+    // a whole number (the usual index) without truncating
+    let i = match crate::value::number::integer(&i) {
+        Some(i) => i,
+        None => match rust_decimal::prelude::ToPrimitive::to_i64(&i.trunc()) {
+            Some(i) => i,
+            None => return Value::Null,
+        },
     };
     let len = items.len() as i64;
     let idx = if i > 0 {
