@@ -66,3 +66,48 @@ fn a_missing_entry_warns_at_the_whole_selection() {
     assert_eq!((span.start, span.end), (0, text.len()));
     assert!(out.warnings[0].message.contains("'c'"));
 }
+
+#[test]
+fn an_item_by_literal_index_is_the_item_the_general_filter_gives() {
+    // `l[2]` is found by reference; `l[k]` (a variable index) runs the general filter
+    let mut vars = vars();
+    let list = |items: Vec<Value>| Value::list(items);
+    let mut item = Context::new();
+    item.insert("main", Value::from("Rain"));
+    let mut data = Context::new();
+    data.insert(
+        "items",
+        list(vec![
+            Value::context(item),
+            Value::from(2),
+            Value::Null,
+            list(vec![Value::from(4)]),
+        ]),
+    );
+    data.insert("one", Value::from("x"));
+    vars.insert("d", Value::context(data));
+    for index in [
+        "1", "2", "3", "4", "5", "0", "-1", "-4", "-5", "1.7", "-1.2",
+    ] {
+        for path in [
+            "d.items[I]",
+            "d.items[I].main",
+            "d.one[I]",
+            "d.missing[I]",
+            "d[I].one",
+        ] {
+            let literal = path.replace('I', index);
+            let mut with_k = vars.clone();
+            with_k.insert(
+                "k",
+                Engine::new()
+                    .evaluate(index, &Context::new())
+                    .map(|e| e.value)
+                    .unwrap_or_default(),
+            );
+            let general = run(&path.replace('I', "k"), &with_k);
+            assert_eq!(run(&literal, &with_k), general, "{literal}");
+        }
+    }
+    assert_eq!(run("d.items[1].main", &vars).0, "\"Rain\"");
+}

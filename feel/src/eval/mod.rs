@@ -327,6 +327,12 @@ pub(crate) fn eval(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
         } => range(start, *start_included, end, *end_included, n, scope, st),
         Expr::UnaryCmp(op, e) => unary_cmp(*op, e, scope, st),
         Expr::Filter(list, cond) => {
+            // `a.list[2]`: the item found by reference, one clone
+            if let Expr::Literal(Value::Number(_)) = &cond.expr {
+                if let Some(v) = resolve_ref(n, scope) {
+                    return v.clone();
+                }
+            }
             let l = eval(list, scope, st);
             st.span = n.span;
             filter(l, cond, scope, st)
@@ -758,6 +764,13 @@ fn resolve_ref<'s>(n: &Node, scope: &'s Scope<'s>) -> Option<&'s Value> {
             Value::Context(ctx) => ctx.get_hinted(name, &n.hint),
             _ => None,
         },
+        // `list[2]`: an item of a list by a literal index
+        Expr::Filter(base, cond) => match (&cond.expr, resolve_ref(base, scope)?) {
+            (Expr::Literal(Value::Number(i)), Value::List(items)) => {
+                items.get(position(items.len(), *i)?)
+            }
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -996,26 +1009,30 @@ fn quantify(
 }
 
 fn index(items: &[Value], i: Decimal) -> Value {
+    position(items.len(), i)
+        .and_then(|p| items.get(p))
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The zero-based position of the 1-based (negative: from the end) index `i` in a list of
+/// `len` items, if it is inside.
+fn position(len: usize, i: Decimal) -> Option<usize> {
     // a whole number (the usual index) without truncating
     let i = match crate::value::number::integer(&i) {
         Some(i) => i,
-        None => match rust_decimal::prelude::ToPrimitive::to_i64(&i.trunc()) {
-            Some(i) => i,
-            None => return Value::Null,
-        },
+        None => rust_decimal::prelude::ToPrimitive::to_i64(&i.trunc())?,
     };
-    let len = items.len() as i64;
-    let idx = if i > 0 {
-        i - 1
-    } else if i < 0 {
-        len + i
-    } else {
-        return Value::Null;
+    let len = i64::try_from(len).ok()?;
+    let idx = match i {
+        0 => return None,
+        i if i > 0 => i - 1,
+        i => len + i,
     };
     if idx < 0 || idx >= len {
-        return Value::Null;
+        return None;
     }
-    items.get(idx as usize).cloned().unwrap_or_default()
+    usize::try_from(idx).ok()
 }
 
 fn filter(l: Value, cond: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
