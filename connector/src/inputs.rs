@@ -1,8 +1,6 @@
 //! Input mappings, evaluated as Zeebe does: in order, FEEL sources over the process variables
 //! and the inputs already evaluated, dotted targets building nested contexts.
 
-use std::sync::Arc;
-
 use feel::{Context, Engine, Expression, Value};
 
 use crate::error::{ConnectorError, TemplateError};
@@ -12,7 +10,7 @@ use crate::template::Input;
 #[derive(Clone, Debug)]
 pub(crate) enum Source {
     /// A literal string.
-    Literal(Arc<str>),
+    Literal(feel::SmolStr),
     /// A compiled FEEL expression.
     Feel(Expression),
 }
@@ -47,7 +45,7 @@ pub(crate) fn compile(
                         .compile(expr)
                         .map_err(|e| TemplateError::field(field, e))?,
                 ),
-                None => Source::Literal(Arc::from(input.source.as_str())),
+                None => Source::Literal(feel::SmolStr::new(&input.source)),
             };
             Ok(CompiledInput { target, source })
         })

@@ -159,9 +159,11 @@ impl Engine {
     pub fn compile_with_names(&self, text: &str, names: &[&str]) -> Result<Expression, Error> {
         let root = syntax::parse_expression(text, &self.inner, names)?;
         let root = crate::eval::fold::fold(root, &self.inner);
+        let quick = crate::eval::quick::build(&root, &self.inner).map(Arc::new);
         Ok(Expression {
             engine: self.inner.clone(),
             root: Arc::new(root),
+            quick,
             source: Arc::from(text),
         })
     }
@@ -212,6 +214,8 @@ pub struct Evaluation {
 pub struct Expression {
     engine: Arc<EngineInner>,
     root: Arc<Node>,
+    /// The quick tier's tree, when the expression has one (`eval::quick`).
+    quick: Option<Arc<crate::eval::quick::Quick>>,
     source: Arc<str>,
 }
 
@@ -226,7 +230,28 @@ impl std::fmt::Debug for Expression {
 impl Expression {
     /// Evaluate against variables.
     pub fn evaluate(&self, vars: &Context) -> Result<Evaluation, Error> {
+        if let Some(quick) = &self.quick {
+            if let Some(value) = quick.value(vars, self.engine.limits.max_string_len) {
+                return Ok(Evaluation {
+                    value,
+                    warnings: Vec::new(),
+                });
+            }
+        }
+        self.evaluate_full(vars)
+    }
+
+    /// Evaluate with the full evaluator only, never the quick tier: the same value and
+    /// warnings as [`Expression::evaluate`] (for tests comparing the two).
+    #[doc(hidden)]
+    pub fn evaluate_full(&self, vars: &Context) -> Result<Evaluation, Error> {
         eval::evaluate(&self.engine, &self.root, vars).map_err(|e| e.with_source(&self.source))
+    }
+
+    /// Whether the quick tier evaluates this expression when it can (for tests).
+    #[doc(hidden)]
+    pub fn has_quick_tier(&self) -> bool {
+        self.quick.is_some()
     }
 
     /// The source text.

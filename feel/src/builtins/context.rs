@@ -60,7 +60,7 @@ fn get_entries(state: &mut State<'_>, args: &[Value]) -> Value {
         ctx.iter()
             .map(|(k, v)| {
                 let mut e = Context::with_capacity(2);
-                e.insert("key", Value::String(k.clone()));
+                e.insert("key", Value::String(k.clone().into()));
                 e.insert("value", v.clone());
                 Value::context(e)
             })

@@ -225,10 +225,10 @@ fn number_from(state: &mut State<'_>, args: &[Value]) -> Value {
     }
     let mut t = text.to_string();
     if let Some(g) = grouping {
-        t = t.replace(g.as_ref(), "");
+        t = t.replace(g.as_str(), "");
     }
     if let Some(d) = decimal {
-        t = t.replace(d.as_ref(), ".");
+        t = t.replace(d.as_str(), ".");
     }
     match crate::value::number::parse_decimal(&t) {
         Some(n) if !t.trim().is_empty() && t.trim() == t => Value::Number(n),
@@ -241,10 +241,12 @@ fn string_from(state: &mut State<'_>, args: &[Value]) -> Value {
     match args {
         [Value::Null] => Value::Null,
         [Value::String(s)] => Value::String(s.clone()),
-        [Value::Number(n)] => Value::string_with(|out| {
-            // writing to a String cannot fail
-            let _ = crate::value::number::write_decimal(out, n);
-        }),
+        [Value::Number(n)] => {
+            // inline unless longer than 23 characters; writing to the builder cannot fail
+            let mut out = smol_str::SmolStrBuilder::new();
+            let _ = crate::value::number::write_decimal(&mut out, n);
+            Value::String(out.finish())
+        }
         [v] => Value::String(v.to_feel_string().into()),
         _ => state.illegal_args(args),
     }
@@ -335,10 +337,10 @@ fn java_duration(nanos: i128) -> String {
     if secs / 3600 > 0 {
         out.push_str(&format!("{sign}{}H", secs / 3600));
     }
-    if (secs / 60) % 60 > 0 {
+    if !(secs / 60).is_multiple_of(60) {
         out.push_str(&format!("{sign}{}M", (secs / 60) % 60));
     }
-    if secs % 60 > 0 || frac > 0 {
+    if !secs.is_multiple_of(60) || frac > 0 {
         out.push_str(&format!("{sign}{}", secs % 60));
         if frac > 0 {
             let digits = format!("{frac:09}");

@@ -7,7 +7,6 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 use rust_decimal::{Decimal, MathematicalOps};
 
@@ -401,7 +400,7 @@ enum Key {
     Null,
     Bool(bool),
     Number(Decimal),
-    String(Arc<str>),
+    String(crate::value::SmolStr),
 }
 
 fn key(v: &Value) -> Option<Key> {

@@ -10,7 +10,7 @@ use super::regex::{compile, expand, XRegex};
 use super::util::{count, int_arg, list_arg, scalar};
 use super::Row;
 use crate::eval::State;
-use crate::value::Value;
+use crate::value::{SmolStr, Value};
 
 /// The string functions.
 pub(super) const TABLE: &[Row] = &[
@@ -131,6 +131,19 @@ fn change_case(
     full: fn(&str) -> String,
 ) -> Value {
     match scalar(&args[0]).as_str() {
+        Some(s) if s.is_ascii() && s.len() <= SmolStr::INLINE_CAP => {
+            // short: changed in a stack copy, kept inline
+            let mut buf = [0u8; SmolStr::INLINE_CAP];
+            let text = &mut buf[..s.len()];
+            text.copy_from_slice(s.as_bytes());
+            match std::str::from_utf8_mut(text) {
+                Ok(text) => {
+                    ascii(text);
+                    Value::String(SmolStr::new(&*text))
+                }
+                Err(_) => state.illegal_args(args),
+            }
+        }
         Some(s) if s.is_ascii() => Value::string_with(|out| {
             out.push_str(s);
             ascii(out.as_mut_str());

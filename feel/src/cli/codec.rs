@@ -13,7 +13,6 @@
 //! Decoding also accepts a bare JSON number, for hand-written input.
 
 use std::fmt;
-use std::sync::Arc;
 
 use serde_json::{json, Map, Value as Json};
 
@@ -85,7 +84,7 @@ pub fn decode(j: &Json) -> Result<Value, DecodeError> {
     match j {
         Json::Null => Ok(Value::Null),
         Json::Bool(b) => Ok(Value::Bool(*b)),
-        Json::String(s) => Ok(Value::String(Arc::from(s.as_str()))),
+        Json::String(s) => Ok(Value::String(s.as_str().into())),
         Json::Number(n) => number(&n.to_string()),
         Json::Array(items) => items
             .iter()

@@ -34,10 +34,7 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
                 );
                 return Value::Null;
             }
-            Some(Value::string_with(|s| {
-                s.push_str(x);
-                s.push_str(y);
-            }))
+            Some(Value::string_concat([x.as_str(), y.as_str()].into_iter()))
         }
         (ArithOp::Add, _, _) => temporal::add(a, b),
         (ArithOp::Sub, _, _) => temporal::sub(a, b),

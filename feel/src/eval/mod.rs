@@ -4,6 +4,7 @@ mod arith;
 pub(crate) mod fold;
 mod function;
 pub mod ops;
+pub(crate) mod quick;
 mod scope;
 mod state;
 pub mod types;
@@ -200,7 +201,7 @@ fn compare_op(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
 
 /// Whether an ordering satisfies a comparison operator.
 #[inline]
-fn holds(op: CmpOp, o: Ordering) -> bool {
+pub(crate) fn holds(op: CmpOp, o: Ordering) -> bool {
     match op {
         CmpOp::Eq => o == Ordering::Equal,
         CmpOp::Ne => o != Ordering::Equal,
@@ -487,13 +488,7 @@ fn add_chain(n: &Node, scope: &Scope<'_>, st: &mut State<'_>) -> Value {
 fn join(parts: &[Cow<'_, Value>]) -> Value {
     match parts {
         [one] => (**one).clone(),
-        _ => Value::string_with(|s| {
-            for p in parts {
-                if let Value::String(text) = &**p {
-                    s.push_str(text);
-                }
-            }
-        }),
+        _ => Value::string_concat(parts.iter().filter_map(|p| p.as_str())),
     }
 }
 

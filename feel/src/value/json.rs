@@ -20,7 +20,7 @@ impl Value {
             serde_json::Value::Number(n) => {
                 parse_decimal(&n.to_string()).map_or(Value::Null, Value::Number)
             }
-            serde_json::Value::String(s) => Value::String(Arc::from(s.as_str())),
+            serde_json::Value::String(s) => Value::String(s.as_str().into()),
             serde_json::Value::Array(items) => {
                 Value::list(items.iter().map(Value::from_json).collect())
             }

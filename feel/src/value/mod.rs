@@ -1,7 +1,8 @@
 //! FEEL values: one enum, cheap to clone.
 //!
-//! Strings, lists, contexts, ranges and functions are reference counted, so cloning a
-//! [`Value`] never copies a collection. Numbers are [`Decimal`]s; temporal values are the
+//! Lists, contexts, ranges and functions are reference counted, so cloning a [`Value`] never
+//! copies a collection; strings are [`SmolStr`]s: up to 23 bytes held inline (copied, no
+//! allocation, no atomic reference count), longer ones reference counted. Numbers are [`Decimal`]s; temporal values are the
 //! crate's own types (see [`temporal`]) so that years up to ±999,999,999 are representable.
 
 pub mod context;
@@ -18,6 +19,7 @@ pub use context::Context;
 pub use function::{Args, Callable, Function};
 pub use range::Range;
 pub use rust_decimal::Decimal;
+pub use smol_str::SmolStr;
 pub use temporal::{Date, DateTime, DtDuration, Time, YmDuration, Zone};
 
 /// A FEEL value.
@@ -37,8 +39,8 @@ pub enum Value {
     Bool(bool),
     /// A decimal number.
     Number(Decimal),
-    /// A string.
-    String(Arc<str>),
+    /// A string (inline up to 23 bytes, shared beyond).
+    String(SmolStr),
     /// A calendar date.
     Date(Date),
     /// A time of day, optionally with an offset or zone.
@@ -143,12 +145,12 @@ impl Value {
     }
 
     /// A string value.
-    pub fn string(s: impl Into<Arc<str>>) -> Value {
+    pub fn string(s: impl Into<SmolStr>) -> Value {
         Value::String(s.into())
     }
 
     /// A string value written by `write` into a reused per-thread buffer and copied once
-    /// into its `Arc` (building a `String` first would allocate twice).
+    /// (inline when short; building a `String` first would allocate once more).
     pub(crate) fn string_with(write: impl FnOnce(&mut String)) -> Value {
         thread_local! {
             static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
@@ -158,7 +160,7 @@ impl Value {
             let mut buf = cell.try_borrow_mut().ok()?;
             buf.clear();
             (write.take()?)(&mut buf);
-            let value: Arc<str> = Arc::from(buf.as_str());
+            let value = SmolStr::new(buf.as_str());
             if buf.capacity() > 1 << 16 {
                 *buf = String::new();
             }
@@ -174,6 +176,25 @@ impl Value {
             }
             (None, None) => Value::Null,
         }
+    }
+
+    /// A string value of `parts` joined: built inline when the total fits (no allocation, no
+    /// thread-local buffer), otherwise through [`Value::string_with`].
+    pub(crate) fn string_concat<'a>(parts: impl Iterator<Item = &'a str> + Clone) -> Value {
+        let len: usize = parts.clone().map(str::len).sum();
+        if len <= SmolStr::INLINE_CAP {
+            let mut out = smol_str::SmolStrBuilder::new();
+            for p in parts {
+                out.push_str(p);
+            }
+            return Value::String(out.finish());
+        }
+        Value::string_with(|out| {
+            out.reserve(len);
+            for p in parts {
+                out.push_str(p);
+            }
+        })
     }
 
     /// A list value.

@@ -56,7 +56,7 @@ pub(crate) fn write_offset(f: &mut impl Write, secs: i32, z_for_zero: bool) -> f
     let sign = if secs < 0 { '-' } else { '+' };
     let a = secs.unsigned_abs();
     write!(f, "{sign}{:02}:{:02}", a / 3600, (a / 60) % 60)?;
-    if a % 60 != 0 {
+    if !a.is_multiple_of(60) {
         write!(f, ":{:02}", a % 60)?;
     }
     Ok(())
@@ -91,7 +91,7 @@ impl Display for YmDuration {
         if total / 12 > 0 {
             write!(f, "{}Y", total / 12)?;
         }
-        if total % 12 > 0 {
+        if !total.is_multiple_of(12) {
             write!(f, "{}M", total % 12)?;
         }
         Ok(())
@@ -125,10 +125,10 @@ impl Display for DtDuration {
         if secs / 3600 > 0 {
             write!(f, "{}H", secs / 3600)?;
         }
-        if (secs / 60) % 60 > 0 {
+        if !(secs / 60).is_multiple_of(60) {
             write!(f, "{}M", (secs / 60) % 60)?;
         }
-        if secs % 60 > 0 || frac > 0 {
+        if !secs.is_multiple_of(60) || frac > 0 {
             write!(f, "{}", secs % 60)?;
             write_fraction(f, frac)?;
             f.write_char('S')?;
