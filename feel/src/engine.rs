@@ -231,7 +231,7 @@ impl Expression {
     /// Evaluate against variables.
     pub fn evaluate(&self, vars: &Context) -> Result<Evaluation, Error> {
         if let Some(quick) = &self.quick {
-            if let Some(value) = quick.value(vars, self.engine.limits.max_string_len) {
+            if let Some(value) = quick.value(vars, &self.engine) {
                 return Ok(Evaluation {
                     value,
                     warnings: Vec::new(),

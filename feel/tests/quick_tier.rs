@@ -43,7 +43,12 @@ fn expr() -> impl Strategy<Value = String> {
             (inner.clone(), inner.clone(), inner.clone())
                 .prop_map(|(c, t, e)| format!("if {c} then {t} else {e}")),
             prop::collection::vec(inner.clone(), 2..4).prop_map(|v| v.join(" + ")),
-            (inner.clone(), inner).prop_map(|(x, y)| format!("{x} + ({y})")),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| format!("{x} + ({y})")),
+            inner.clone().prop_map(|x| format!("upper case({x})")),
+            inner.clone().prop_map(|x| format!("string length({x})")),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| format!("contains({x}, {y})")),
+            (inner.clone(), inner.clone()).prop_map(|(x, y)| format!("substring({x}, {y})")),
+            (inner.clone(), inner).prop_map(|(x, y)| format!("string({x}) + string({y})")),
         ]
     })
 }
@@ -120,17 +125,21 @@ fn the_usual_shapes_take_the_quick_tier() {
         "\"Hello \" + name + \"!\"",
         "a.b.c = \"x\" and d != 3 or e",
         "flag",
+        "upper case(x)",
+        "contains(x, \"ell\") and starts with(x, \"he\")",
+        "upper case(substring(first, 1, 1)) + \"-\"",
     ] {
         let compiled = engine.compile(text).unwrap();
         assert!(compiled.has_quick_tier(), "{text}");
     }
-    // not taken: calls, arithmetic on numbers, filters, loops
+    // not taken: impure calls, more than two calls, arithmetic on numbers, filters, loops
     for text in [
-        "upper case(x)",
+        "now()",
         "a - 1",
         "l[1]",
         "for x in l return x",
         "-a",
+        "upper case(substring(first, 1, 1)) + lower case(substring(first, 2))",
     ] {
         let compiled = engine.compile(text).unwrap();
         assert!(!compiled.has_quick_tier(), "{text}");
@@ -154,6 +163,13 @@ fn the_quick_tier_answers_like_the_full_evaluator_on_known_cases() {
         // null and warning
         ("if nope > 1 then 1 else 2", "2"),
         ("s > 1", "null"),
+        ("upper case(s) + \"-\" + string(amount)", "\"X-1500\""),
+        (
+            "contains(name, \"orl\") and starts with(name, \"W\")",
+            "true",
+        ),
+        ("substring(name, 0)", "null"),
+        ("upper case(amount)", "null"),
     ];
     for (text, want) in cases {
         let compiled = engine.compile(text).unwrap();

@@ -13,12 +13,21 @@ use std::sync::Arc;
 
 use super::{holds, ops};
 use crate::engine::EngineInner;
-use crate::syntax::ast::{ArithOp, CmpOp, Expr, Node};
+use crate::error::Span;
+use crate::eval::State;
+use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Node};
 use crate::value::context::{key_eq, Hint};
-use crate::value::{Context, Value};
+use crate::value::{Context, Function, Value};
 
 /// The largest tree the quick tier takes (nodes); larger expressions gain little from it.
 const MAX_NODES: usize = 64;
+
+/// The most arguments of a call the quick tier takes (they are passed on the stack).
+const MAX_ARGS: usize = 4;
+
+/// The most calls the quick tier takes: each sets up a state of its own (where the full
+/// evaluator sets up one for all), so beyond two the full evaluator is faster.
+const MAX_CALLS: usize = 2;
 
 /// A node of the quick tier.
 pub(crate) enum Quick {
@@ -38,13 +47,15 @@ pub(crate) enum Quick {
     If(Box<Quick>, Box<Quick>, Box<Quick>),
     /// `a + b + …` over strings, the operands in order.
     Concat(Box<[Quick]>),
+    /// A call of a pure standard built-in with positional arguments.
+    Call(Function, Span, Box<[Quick]>),
 }
 
 /// The quick tree of an expression, when it has one and the engine's limits cannot stop its
 /// evaluation (the full evaluator counts a step per node and would report the limit).
 pub(crate) fn build(root: &Node, engine: &EngineInner) -> Option<Quick> {
     let mut nodes = 0;
-    let quick = from_node(root, &mut nodes)?;
+    let quick = from_node(root, engine, &mut nodes)?;
     let steps_fit = engine
         .limits
         .max_steps
@@ -52,12 +63,12 @@ pub(crate) fn build(root: &Node, engine: &EngineInner) -> Option<Quick> {
     (steps_fit && engine.limits.max_string_len > 0).then_some(quick)
 }
 
-fn from_node(n: &Node, nodes: &mut usize) -> Option<Quick> {
+fn from_node(n: &Node, engine: &EngineInner, nodes: &mut usize) -> Option<Quick> {
     *nodes += 1;
     if *nodes > MAX_NODES {
         return None;
     }
-    let sub = |n: &Node, nodes: &mut usize| from_node(n, nodes).map(Box::new);
+    let sub = |n: &Node, nodes: &mut usize| from_node(n, engine, nodes).map(Box::new);
     Some(match &n.expr {
         Expr::Literal(v) => Quick::Lit(v.clone()),
         Expr::Name(name) => Quick::Var(name.clone(), Hint::default()),
@@ -77,68 +88,90 @@ fn from_node(n: &Node, nodes: &mut usize) -> Option<Quick> {
                     *nodes += 1;
                 }
             }
-            let mut parts = vec![from_node(left, nodes)?];
+            let mut parts = vec![from_node(left, engine, nodes)?];
             for r in right.into_iter().rev() {
-                parts.push(from_node(r, nodes)?);
+                parts.push(from_node(r, engine, nodes)?);
             }
             Quick::Concat(parts.into_boxed_slice())
         }
+        Expr::Call(f, CallArgs::Positional(args)) if args.len() <= MAX_ARGS => match &f.expr {
+            Expr::Builtin(name, func) if engine.registry.is_pure(name) => {
+                *nodes += MAX_NODES / (MAX_CALLS + 1);
+                let args = args
+                    .iter()
+                    .map(|a| from_node(a, engine, nodes))
+                    .collect::<Option<Vec<_>>>()?;
+                Quick::Call(func.clone(), n.span, args.into_boxed_slice())
+            }
+            _ => return None,
+        },
         _ => return None,
     })
 }
 
 impl Quick {
-    /// The value, or `None` to leave the expression to the full evaluator.
-    #[inline]
-    pub(crate) fn value(&self, vars: &Context, max_len: usize) -> Option<Value> {
+    /// The value, or `None` to leave the expression to the full evaluator. Inlined into the
+    /// caller, so the value is written once, where the caller wants it (returned through a
+    /// temporary, it was read back wider than it was written: a stall costing more than the
+    /// rest of a tiny evaluation).
+    #[inline(always)]
+    pub(crate) fn value(&self, vars: &Context, engine: &EngineInner) -> Option<Value> {
+        // an `if` (an `else if` chain) as a loop, then the branch taken
+        let mut node = self;
+        while let Quick::If(c, t, e) = node {
+            node = if c.test(vars, engine)? { t } else { e };
+        }
+        match node {
+            Quick::Lit(v) => Some(v.clone()),
+            Quick::Var(name, hint) => vars.get_hinted(name, hint).cloned(),
+            _ => node.computed(vars, engine),
+        }
+    }
+
+    /// [`Quick::value`] of the other nodes.
+    #[inline(never)]
+    fn computed(&self, vars: &Context, engine: &EngineInner) -> Option<Value> {
         match self {
-            Quick::If(..) => {
-                // an `else if` chain as a loop
-                let mut node = self;
-                while let Quick::If(c, t, e) = node {
-                    node = if c.test(vars, max_len)? { t } else { e };
-                }
-                node.value(vars, max_len)
-            }
             Quick::Cmp(..) | Quick::And(..) | Quick::Or(..) => {
-                self.test(vars, max_len).map(Value::Bool)
+                self.test(vars, engine).map(Value::Bool)
             }
-            Quick::Concat(parts) => concat(parts, vars, max_len),
-            Quick::Lit(_) | Quick::Var(..) | Quick::Path(..) => self.get(vars, max_len).cloned(),
+            Quick::Concat(parts) => concat(parts, vars, engine),
+            Quick::Call(f, span, args) => call(f, *span, args, vars, engine),
+            _ => self.get(vars, engine).cloned(),
         }
     }
 
     /// The value where it already exists: a literal, a variable, an entry, or one of them
     /// chosen by `if`.
     #[inline(always)]
-    fn get<'a>(&'a self, vars: &'a Context, max_len: usize) -> Option<&'a Value> {
+    fn get<'a>(&'a self, vars: &'a Context, engine: &EngineInner) -> Option<&'a Value> {
         match self {
             Quick::Lit(v) => Some(v),
             Quick::Var(name, hint) => vars.get_hinted(name, hint),
-            _ => self.get_other(vars, max_len),
+            _ => self.get_other(vars, engine),
         }
     }
 
     /// [`Quick::get`] of the other nodes.
     #[inline(never)]
-    fn get_other<'a>(&'a self, vars: &'a Context, max_len: usize) -> Option<&'a Value> {
+    fn get_other<'a>(&'a self, vars: &'a Context, engine: &EngineInner) -> Option<&'a Value> {
         match self {
-            Quick::Path(base, name, hint) => match base.get(vars, max_len)? {
+            Quick::Path(base, name, hint) => match base.get(vars, engine)? {
                 Value::Context(ctx) => ctx.get_hinted(name, hint),
                 _ => None,
             },
             Quick::If(c, t, e) => {
-                let branch = if c.test(vars, max_len)? { t } else { e };
-                branch.get(vars, max_len)
+                let branch = if c.test(vars, engine)? { t } else { e };
+                branch.get(vars, engine)
             }
             _ => None,
         }
     }
 
     /// A boolean.
-    fn test(&self, vars: &Context, max_len: usize) -> Option<bool> {
+    fn test(&self, vars: &Context, engine: &EngineInner) -> Option<bool> {
         match self {
-            Quick::Cmp(op, a, b) => match (a.get(vars, max_len)?, b.get(vars, max_len)?) {
+            Quick::Cmp(op, a, b) => match (a.get(vars, engine)?, b.get(vars, engine)?) {
                 (Value::Number(x), Value::Number(y)) => Some(holds(*op, ops::cmp_numbers(x, y))),
                 (Value::String(x), Value::String(y)) => match op {
                     CmpOp::Eq => Some(key_eq(x, y)),
@@ -149,21 +182,25 @@ impl Quick {
             },
             // both sides are evaluated (as the full evaluator does), then combined
             Quick::And(a, b) => {
-                let (x, y) = (a.test(vars, max_len)?, b.test(vars, max_len)?);
+                let (x, y) = (a.test(vars, engine)?, b.test(vars, engine)?);
                 Some(x && y)
             }
             Quick::Or(a, b) => {
-                let (x, y) = (a.test(vars, max_len)?, b.test(vars, max_len)?);
+                let (x, y) = (a.test(vars, engine)?, b.test(vars, engine)?);
                 Some(x || y)
             }
             Quick::If(c, t, e) => {
-                if c.test(vars, max_len)? {
-                    t.test(vars, max_len)
+                if c.test(vars, engine)? {
+                    t.test(vars, engine)
                 } else {
-                    e.test(vars, max_len)
+                    e.test(vars, engine)
                 }
             }
-            _ => match self.get(vars, max_len)? {
+            Quick::Call(..) => match self.value(vars, engine)? {
+                Value::Bool(b) => Some(b),
+                _ => None,
+            },
+            _ => match self.get(vars, engine)? {
                 Value::Bool(b) => Some(*b),
                 _ => None,
             },
@@ -173,20 +210,70 @@ impl Quick {
 
 /// Strings joined; `None` when an operand is not a string or the result would be longer than
 /// the limit (the full evaluator then reports it).
-fn concat(parts: &[Quick], vars: &Context, max_len: usize) -> Option<Value> {
+fn concat(parts: &[Quick], vars: &Context, engine: &EngineInner) -> Option<Value> {
     let mut texts: smallvec::SmallVec<[&str; 8]> = smallvec::SmallVec::new();
     let mut len = 0usize;
     for p in parts {
-        match p.get(vars, max_len)? {
-            Value::String(s) => {
+        match p.get(vars, engine) {
+            Some(Value::String(s)) => {
                 len += s.len();
                 texts.push(s);
             }
-            _ => return None,
+            Some(_) => return None,
+            // a call among the operands
+            None if matches!(p, Quick::Call(..)) => return concat_values(parts, vars, engine),
+            None => return None,
         }
     }
-    if len > max_len {
+    if len > engine.limits.max_string_len {
         return None;
     }
     Some(Value::string_concat(texts.iter().copied()))
+}
+
+/// [`concat`] with operands that are computed.
+#[inline(never)]
+fn concat_values(parts: &[Quick], vars: &Context, engine: &EngineInner) -> Option<Value> {
+    let values = parts
+        .iter()
+        .map(|p| match p.value(vars, engine)? {
+            v @ Value::String(_) => Some(v),
+            _ => None,
+        })
+        .collect::<Option<smallvec::SmallVec<[Value; 8]>>>()?;
+    let len: usize = values.iter().filter_map(Value::as_str).map(str::len).sum();
+    if len > engine.limits.max_string_len {
+        return None;
+    }
+    Some(Value::string_concat(
+        values.iter().filter_map(Value::as_str),
+    ))
+}
+
+/// A built-in called with its arguments on the stack and a state of its own: its value
+/// unless it warned or failed (the full evaluator then reports that).
+#[inline(never)]
+fn call(
+    f: &Function,
+    span: Span,
+    args: &[Quick],
+    vars: &Context,
+    engine: &EngineInner,
+) -> Option<Value> {
+    // a variable of the built-in's name could hold a function to call instead
+    if vars.may_hold_functions() {
+        return None;
+    }
+    let mut values: arrayvec::ArrayVec<Value, MAX_ARGS> = arrayvec::ArrayVec::new();
+    for a in args {
+        let v = match a.get(vars, engine) {
+            Some(v) => v.clone(),
+            None => a.value(vars, engine)?,
+        };
+        values.try_push(v).ok()?;
+    }
+    let mut st = State::new(engine, vars);
+    st.span = span;
+    let value = f.0.call_slice(&mut st, &values)?;
+    (st.fatal.is_none() && st.warnings.is_empty()).then_some(value)
 }
