@@ -145,6 +145,24 @@ impl Registry {
         self.functions.get(name)
     }
 
+    /// The implementation a call of the pure standard built-in `name` with `n` positional
+    /// arguments runs, when it does not depend on the arguments' types (the signature
+    /// [`Callable::call_slice`] would choose for any `n` arguments), with its static name.
+    pub(crate) fn direct(&self, name: &str, n: usize) -> Option<(NativeFn, &'static str)> {
+        let b = self.builtins.get(name).filter(|b| b.pure)?;
+        let static_name = b.static_name?;
+        for o in &b.overloads {
+            let p = o.params.len();
+            if o.variadic && p >= 1 && n + 1 >= p && !(p == 1 && n == 0) {
+                return None;
+            }
+            if !o.variadic && p == n {
+                return Some((o.f.clone(), static_name));
+            }
+        }
+        None
+    }
+
     /// Whether `name` is a pure standard built-in (see [`Builtin::pure`]).
     pub fn is_pure(&self, name: &str) -> bool {
         self.builtins.get(name).is_some_and(|b| b.pure)

@@ -43,6 +43,31 @@ fn cache() -> &'static Cache {
 
 /// Compile an XPath pattern with XPath flags, through the cache.
 /// The error is a message for the warning.
+/// Run `f` with the compiled pattern: one this thread used recently is used in place (no
+/// reference count touched), another is compiled (and remembered) first.
+pub(super) fn with_regex<R>(
+    pattern: &str,
+    flags: &str,
+    f: impl FnOnce(&XRegex) -> R,
+) -> Result<R, String> {
+    let mut f = Some(f);
+    let hit = RECENT.with(|r| {
+        let r = r.try_borrow().ok()?;
+        let (_, _, re) = r
+            .iter()
+            .find(|(p, fl, _)| key_eq(p, pattern) && key_eq(fl, flags))?;
+        f.take().map(|f| f(re))
+    });
+    if let Some(value) = hit {
+        return Ok(value);
+    }
+    let re = compile(pattern, flags)?;
+    match f.take() {
+        Some(f) => Ok(f(&re)),
+        None => Err("the pattern was used up".into()),
+    }
+}
+
 pub(super) fn compile(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String> {
     // the patterns this thread used last: found without allocating, hashing or locking
     let recent = RECENT.with(|r| {

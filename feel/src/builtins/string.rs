@@ -6,7 +6,7 @@
 
 use base64::Engine as _;
 
-use super::regex::{compile, expand, XRegex};
+use super::regex::{compile, expand, with_regex, XRegex};
 use super::util::{count, int_arg, list_arg, scalar};
 use super::Row;
 use crate::eval::State;
@@ -72,7 +72,8 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
-    let len = i64::try_from(char_count(s)).unwrap_or(i64::MAX);
+    let ascii = s.is_ascii();
+    let len = i64::try_from(if ascii { s.len() } else { s.chars().count() }).unwrap_or(i64::MAX);
     // Zero-based first character; before the start of the string for a large negative
     // position, in which case the characters before the string count against `length`.
     let from = match start {
@@ -85,7 +86,7 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     let take = usize::try_from(end.saturating_sub(from.max(0)).max(0)).unwrap_or(usize::MAX);
     // byte offsets of the first and the one-past-last character, then one copy
     let byte_at = |n: usize| {
-        if s.is_ascii() {
+        if ascii {
             n.min(s.len())
         } else {
             s.char_indices().nth(n).map_or(s.len(), |(i, _)| i)
@@ -218,9 +219,9 @@ fn matches(state: &mut State<'_>, args: &[Value]) -> Value {
     let (Some((input, pattern)), Some(flags)) = (two_strings(args), flags_arg(args.get(2))) else {
         return state.illegal_args(args);
     };
-    match regex_arg(state, pattern, flags) {
-        Some(r) => Value::Bool(r.re.is_match(input)),
-        None => Value::Null,
+    match with_regex(pattern, flags, |r| r.re.is_match(input)) {
+        Ok(hit) => Value::Bool(hit),
+        Err(e) => state.fail_call(e),
     }
 }
 

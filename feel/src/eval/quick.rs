@@ -12,12 +12,13 @@
 use std::sync::Arc;
 
 use super::{holds, ops};
+use crate::builtins::NativeFn;
 use crate::engine::EngineInner;
 use crate::error::Span;
-use crate::eval::State;
+use crate::eval::{FnName, State};
 use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Node};
 use crate::value::context::{key_eq, Hint};
-use crate::value::{Context, Function, Value};
+use crate::value::{Context, Value};
 
 /// The largest tree the quick tier takes (nodes); larger expressions gain little from it.
 const MAX_NODES: usize = 64;
@@ -47,8 +48,9 @@ pub(crate) enum Quick {
     If(Box<Quick>, Box<Quick>, Box<Quick>),
     /// `a + b + …` over strings, the operands in order.
     Concat(Box<[Quick]>),
-    /// A call of a pure standard built-in with positional arguments.
-    Call(Function, Span, Box<[Quick]>),
+    /// A call of a pure standard built-in with positional arguments: the implementation its
+    /// arity selects, and the built-in's name.
+    Call(NativeFn, &'static str, Span, Box<[Quick]>),
 }
 
 /// The quick tree of an expression, when it has one and the engine's limits cannot stop its
@@ -95,13 +97,14 @@ fn from_node(n: &Node, engine: &EngineInner, nodes: &mut usize) -> Option<Quick>
             Quick::Concat(parts.into_boxed_slice())
         }
         Expr::Call(f, CallArgs::Positional(args)) if args.len() <= MAX_ARGS => match &f.expr {
-            Expr::Builtin(name, func) if engine.registry.is_pure(name) => {
+            Expr::Builtin(name, _) => {
+                let (f, name) = engine.registry.direct(name, args.len())?;
                 *nodes += MAX_NODES / (MAX_CALLS + 1);
                 let args = args
                     .iter()
                     .map(|a| from_node(a, engine, nodes))
                     .collect::<Option<Vec<_>>>()?;
-                Quick::Call(func.clone(), n.span, args.into_boxed_slice())
+                Quick::Call(f, name, n.span, args.into_boxed_slice())
             }
             _ => return None,
         },
@@ -136,7 +139,7 @@ impl Quick {
                 self.test(vars, engine).map(Value::Bool)
             }
             Quick::Concat(parts) => concat(parts, vars, engine),
-            Quick::Call(f, span, args) => call(f, *span, args, vars, engine),
+            Quick::Call(f, name, span, args) => call(f, name, *span, args, vars, engine),
             _ => self.get(vars, engine).cloned(),
         }
     }
@@ -254,7 +257,8 @@ fn concat_values(parts: &[Quick], vars: &Context, engine: &EngineInner) -> Optio
 /// unless it warned or failed (the full evaluator then reports that).
 #[inline(never)]
 fn call(
-    f: &Function,
+    f: &NativeFn,
+    name: &'static str,
     span: Span,
     args: &[Quick],
     vars: &Context,
@@ -274,6 +278,7 @@ fn call(
     }
     let mut st = State::new(engine, vars);
     st.span = span;
-    let value = f.0.call_slice(&mut st, &values)?;
+    st.enter_function(FnName::Static(name));
+    let value = f(&mut st, &values);
     (st.fatal.is_none() && st.warnings.is_empty()).then_some(value)
 }
