@@ -237,14 +237,19 @@ fn concat(parts: &[Quick], vars: &Context, engine: &EngineInner) -> Option<Value
 /// [`concat`] with operands that are computed.
 #[inline(never)]
 fn concat_values(parts: &[Quick], vars: &Context, engine: &EngineInner) -> Option<Value> {
-    let values = parts
-        .iter()
-        .map(|p| match p.value(vars, engine)? {
-            v @ Value::String(_) => Some(v),
-            _ => None,
-        })
-        .collect::<Option<smallvec::SmallVec<[Value; 8]>>>()?;
-    let len: usize = values.iter().filter_map(Value::as_str).map(str::len).sum();
+    let mut values: smallvec::SmallVec<[Value; 4]> = smallvec::SmallVec::new();
+    let mut len = 0usize;
+    for p in parts {
+        let v = match p.get(vars, engine) {
+            Some(v) => v.clone(),
+            None => p.value(vars, engine)?,
+        };
+        match &v {
+            Value::String(s) => len += s.len(),
+            _ => return None,
+        }
+        values.push(v);
+    }
     if len > engine.limits.max_string_len {
         return None;
     }
