@@ -1,5 +1,9 @@
 //! Connector benchmark: a compiled template executed against a keep-alive server on 127.0.0.1,
-//! next to plain isahc requests of the same URL in the same run.
+//! next to plain isahc requests of the same URL in the same run. The connector sends through
+//! the plain requests' own `isahc::HttpClient` (`IsahcTransport::with_client`: the same
+//! connections and agent thread, the connector's settings put on each request), so that the two
+//! sides differ only by what the connector does; `connector_own_client` is the connector with
+//! the client it builds for itself.
 //!
 //! ```text
 //! cargo run --release -p connector --example bench
@@ -25,9 +29,10 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use connector::{Blocklist, ClientOptions, CompiledTemplate, Outcome, Runtime, Template};
+use connector::{
+    Blocklist, ClientOptions, CompiledTemplate, IsahcTransport, Outcome, Runtime, Template,
+};
 use futures_lite::AsyncReadExt;
-use isahc::config::Configurable as _;
 use serde_json::json;
 use support::{run_concurrently, KeepAliveServer, Reply};
 
@@ -58,23 +63,6 @@ async fn connector_execution(task: &CompiledTemplate, variables: &serde_json::Va
         Outcome::Complete { variables } => variables.len(),
         other => panic!("unexpected outcome {other:?}"),
     }
-}
-
-/// A plain isahc request configured as the connector configures its own (timeouts, redirect
-/// policy, User-Agent): separates the cost of that configuration from the runtime's.
-async fn configured_request(client: &isahc::HttpClient, url: &str) -> usize {
-    use isahc::config::RedirectPolicy;
-    let request = isahc::Request::get(url)
-        .connect_timeout(Duration::from_secs(20))
-        .low_speed_timeout(1, Duration::from_secs(20))
-        .redirect_policy(RedirectPolicy::None)
-        .header("User-Agent", "camunda-connector-rs/0.1.0")
-        .body(isahc::AsyncBody::empty())
-        .unwrap();
-    let mut response = client.send_async(request).await.unwrap();
-    let mut body = Vec::new();
-    response.body_mut().read_to_end(&mut body).await.unwrap();
-    body.len()
 }
 
 /// A transport answering from memory: the connector's own cost without the network.
@@ -116,11 +104,21 @@ fn main() {
     .unwrap();
     let url = format!("{}/users/42", server.url());
 
+    let options = ClientOptions {
+        blocklist: Blocklist::new(),
+        ..ClientOptions::default()
+    };
+    // the plain requests' client; the connector sends through the same one (its connection,
+    // its agent thread), so that the two sides differ only by what the connector does
+    let plain = isahc::HttpClient::new().unwrap();
     let runtime = Runtime::builder()
-        .client_options(ClientOptions {
-            blocklist: Blocklist::new(),
-            ..ClientOptions::default()
-        })
+        .transport(IsahcTransport::with_client(plain.clone(), &options))
+        .client_options(options.clone())
+        .build()
+        .unwrap();
+    // and with a client of its own (`Runtime::builder()` without a transport)
+    let own_runtime = Runtime::builder()
+        .client_options(options.clone())
         .build()
         .unwrap();
     let template = Template::from_json(&json!({
@@ -133,7 +131,7 @@ fn main() {
     }))
     .unwrap();
     let task = runtime.compile(&template).unwrap();
-    let plain = isahc::HttpClient::new().unwrap();
+    let own_task = own_runtime.compile(&template).unwrap();
     let variables = json!({"userId": 42});
 
     // Warm up both clients (connections, allocator, caches).
@@ -143,12 +141,7 @@ fn main() {
     }
 
     // Sequential: blocks of executions on each side, alternating (the order swapped every
-    // pair of blocks), so that both sides see the same machine load. Blocks, not single
-    // requests: each side has its own client and agent thread, and alternating single
-    // requests makes every request wake an agent thread idle for a whole request, a cost that
-    // depends on which core the scheduler put that thread on, not on the side being measured
-    // (on a 2-vCPU machine two identical isahc clients alternated request by request differ
-    // by up to 60 µs; in blocks by under 10 µs).
+    // pair of blocks), so that both sides see the same machine load.
     let block = env_usize("BENCH_BLOCK", 50);
     let mut conn_samples = Vec::with_capacity(sequential);
     let mut plain_samples = Vec::with_capacity(sequential);
@@ -184,15 +177,15 @@ fn main() {
     let plain_median = median(plain_samples);
     differences.sort_unstable_by(f64::total_cmp);
     let paired_overhead = differences[differences.len() / 2];
-    let configured = isahc::HttpClient::builder()
-        .title_case_headers(true)
-        .build()
-        .unwrap();
-    let configured_median = median(
+    // the connector with a client of its own (its own agent thread and connection)
+    for _ in 0..500 {
+        futures_lite::future::block_on(connector_execution(&own_task, &variables));
+    }
+    let own_median = median(
         (0..sequential)
             .map(|_| {
                 let t = Instant::now();
-                futures_lite::future::block_on(configured_request(&configured, &url));
+                futures_lite::future::block_on(connector_execution(&own_task, &variables));
                 t.elapsed()
             })
             .collect(),
@@ -244,7 +237,7 @@ fn main() {
             "plain_isahc": (micros(plain_median) * 10.0).round() / 10.0,
             "ratio": (micros(conn_median) / micros(plain_median) * 1000.0).round() / 1000.0,
             "paired_median_difference": (paired_overhead * 10.0).round() / 10.0,
-            "plain_isahc_configured_like_connector": (micros(configured_median) * 10.0).round() / 10.0,
+            "connector_own_client": (micros(own_median) * 10.0).round() / 10.0,
             "connector_without_network": (micros(offline_median) * 10.0).round() / 10.0,
         },
         "concurrency": concurrency,

@@ -160,6 +160,9 @@ pub struct IsahcTransport {
     client: isahc::HttpClient,
     ca_bundle: Option<PathBuf>,
     max_response_bytes: u64,
+    /// Whether the client's defaults are the connector's ([`IsahcTransport::new`]); a client
+    /// from outside gets every setting on each request.
+    own_defaults: bool,
 }
 
 impl IsahcTransport {
@@ -181,7 +184,21 @@ impl IsahcTransport {
             client,
             ca_bundle: options.tls.ca_bundle.clone(),
             max_response_bytes: options.max_response_bytes,
+            own_defaults: true,
         })
+    }
+
+    /// Send through an existing isahc client (sharing its connections and agent thread with
+    /// the rest of the process): every setting the connector relies on (timeouts, redirects,
+    /// no proxy unless one is chosen, Title-Case header names, the runtime CA bundle) is set
+    /// on each request, whatever the client's defaults are.
+    pub fn with_client(client: isahc::HttpClient, options: &ClientOptions) -> Self {
+        IsahcTransport {
+            client,
+            ca_bundle: options.tls.ca_bundle.clone(),
+            max_response_bytes: options.max_response_bytes,
+            own_defaults: false,
+        }
     }
 }
 
@@ -197,16 +214,28 @@ impl Transport for IsahcTransport {
             let mut builder = isahc::Request::builder()
                 .method(request.method.as_str())
                 .uri(request.url.as_str());
+            let own = self.own_defaults;
             let connect = request.connect_timeout.unwrap_or(FOREVER);
-            if connect != DEFAULT_TIMEOUT {
+            if connect != DEFAULT_TIMEOUT || !own {
                 builder = builder.connect_timeout(connect);
             }
             let read = request.read_timeout.unwrap_or(FOREVER);
-            if read != DEFAULT_TIMEOUT {
+            if read != DEFAULT_TIMEOUT || !own {
                 builder = builder.low_speed_timeout(1, read);
             }
             if request.follow_redirects {
                 builder = builder.redirect_policy(RedirectPolicy::Limit(50));
+            } else if !own {
+                builder = builder.redirect_policy(RedirectPolicy::None);
+            }
+            if !own {
+                builder = builder.title_case_headers(true);
+                if request.proxy.is_none() {
+                    builder = builder.proxy(None);
+                }
+                if let (Some(path), None) = (&self.ca_bundle, &request.tls.trusted_certificate) {
+                    builder = builder.ssl_ca_certificate(CaCertificate::file(path));
+                }
             }
             for (name, value) in &request.headers {
                 builder = builder.header(name.as_str(), value.as_str());

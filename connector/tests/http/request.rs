@@ -4,7 +4,7 @@ use serde_json::json;
 
 use crate::common::*;
 use connector::loopback::{CannedResponse, LoopbackServer};
-use connector::{Blocklist, ClientOptions, Outcome, Template};
+use connector::{Blocklist, ClientOptions, Outcome, Runtime, Template};
 
 #[test]
 fn connection_refused_is_a_408_with_retries_minus_one() {
@@ -344,4 +344,66 @@ fn a_failing_result_expression_is_retried() {
         message.starts_with("Failed to evaluate expression 'bpmnError(1)'"),
         "{message}"
     );
+}
+
+/// Sending through an existing isahc client (one that follows redirects by default): the
+/// connector's settings still hold, request by request.
+#[test]
+fn a_shared_isahc_client_gets_the_connectors_settings_per_request() {
+    use connector::IsahcTransport;
+    use isahc::config::{Configurable, RedirectPolicy};
+    let server = LoopbackServer::start(|req| {
+        if req.target.starts_with("/old") {
+            CannedResponse::new(302, "").header("Location", "/new")
+        } else {
+            CannedResponse::new(200, r#"{"moved": true}"#)
+                .header("Content-Type", "application/json")
+        }
+    })
+    .unwrap();
+    let client = isahc::HttpClient::builder()
+        .redirect_policy(RedirectPolicy::Follow)
+        .build()
+        .unwrap();
+    let options = ClientOptions {
+        blocklist: Blocklist::new(),
+        ..ClientOptions::default()
+    };
+    let runtime = Runtime::builder()
+        .transport(IsahcTransport::with_client(client.clone(), &options))
+        .client_options(options)
+        .build()
+        .unwrap();
+    let url = format!("{}/old", server.url());
+    let task = runtime
+        .compile(&template(
+            json!({"method": "GET", "url": url, "headers": "={\"x-trace-id\": \"t1\"}"}),
+            json!({"resultVariable": "r"}),
+        ))
+        .unwrap();
+    let out = task.execute(&json!({}));
+    // not followed (the client alone would have), the header name sent in Title-Case
+    assert_eq!(vars(&out)["r"]["status"], json!(302), "{out:?}");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1, "{sent:?}");
+    assert!(
+        sent[0]
+            .headers
+            .iter()
+            .any(|(k, v)| k == "X-Trace-Id" && v == "t1"),
+        "{:?}",
+        sent[0].headers
+    );
+    // followed when the task asks, through the same client
+    let task = runtime
+        .compile(&template(
+            json!({"method": "GET", "url": url, "followRedirects": "=true"}),
+            json!({"resultVariable": "r"}),
+        ))
+        .unwrap();
+    assert_eq!(
+        vars(&task.execute(&json!({})))["r"]["body"],
+        json!({"moved": true})
+    );
+    assert_eq!(server.requests().len(), 3);
 }
