@@ -1,6 +1,8 @@
 //! Input mappings, evaluated as Zeebe does: in order, FEEL sources over the process variables
 //! and the inputs already evaluated, dotted targets building nested contexts.
 
+use std::sync::Arc;
+
 use feel::{Context, Engine, Expression, Value};
 
 use crate::error::{ConnectorError, TemplateError};
@@ -18,7 +20,8 @@ pub(crate) enum Source {
 /// A compiled input mapping.
 #[derive(Clone, Debug)]
 pub(crate) struct CompiledInput {
-    pub(crate) target: Vec<String>,
+    /// The dotted target's parts, shared with the contexts they key (no copy per execution).
+    pub(crate) target: Vec<Arc<str>>,
     pub(crate) source: Source,
 }
 
@@ -32,7 +35,7 @@ pub(crate) fn compile(
         .enumerate()
         .map(|(i, input)| {
             let field = format!("inputs[{i}] ({})", input.target);
-            let target: Vec<String> = input.target.split('.').map(str::to_string).collect();
+            let target: Vec<Arc<str>> = input.target.split('.').map(Arc::from).collect();
             if target.iter().any(|part| part.trim().is_empty()) {
                 return Err(TemplateError::field(
                     field,
@@ -54,7 +57,7 @@ pub(crate) fn compile(
 
 /// Every name the inputs' FEEL expressions mention, sorted and without repeats (a superset
 /// of the process variables they read).
-pub(crate) fn variable_names(inputs: &[CompiledInput]) -> Vec<String> {
+pub(crate) fn variable_names(inputs: &[CompiledInput]) -> Vec<Arc<str>> {
     let mut names: Vec<String> = inputs
         .iter()
         .flat_map(|input| match &input.source {
@@ -64,7 +67,7 @@ pub(crate) fn variable_names(inputs: &[CompiledInput]) -> Vec<String> {
         .collect();
     names.sort();
     names.dedup();
-    names
+    names.into_iter().map(Arc::from).collect()
 }
 
 /// Evaluate the inputs in order. Only the returned local context reaches the request.
@@ -72,7 +75,7 @@ pub(crate) fn evaluate(
     inputs: &[CompiledInput],
     variables: &Context,
 ) -> Result<Context, ConnectorError> {
-    let mut locals = Context::new();
+    let mut locals = Context::with_capacity(inputs.len());
     // The scope FEEL sees: the process variables, shadowed by the inputs evaluated so far.
     let mut scope: Option<Context> = None;
     for input in inputs {
@@ -80,7 +83,10 @@ pub(crate) fn evaluate(
             Source::Literal(text) => Value::String(text.clone()),
             Source::Feel(expr) => {
                 let scope = scope.get_or_insert_with(|| {
-                    let mut s = variables.clone();
+                    let mut s = Context::with_capacity(variables.len() + inputs.len());
+                    for (k, v) in variables.iter() {
+                        s.insert(k.clone(), v.clone());
+                    }
                     for (k, v) in locals.iter() {
                         s.insert(k.clone(), v.clone());
                     }
@@ -99,7 +105,7 @@ pub(crate) fn evaluate(
         set_path(&mut locals, &input.target, value);
         if let (Some(scope), Some(top)) = (scope.as_mut(), input.target.first()) {
             if let Some(v) = locals.get(top) {
-                scope.insert(top.as_str(), v.clone());
+                scope.insert(top.clone(), v.clone());
             }
         }
     }
@@ -107,17 +113,17 @@ pub(crate) fn evaluate(
 }
 
 /// Write `value` at a dotted path, creating (or merging into) nested contexts.
-fn set_path(ctx: &mut Context, path: &[String], value: Value) {
+fn set_path(ctx: &mut Context, path: &[Arc<str>], value: Value) {
     match path {
         [] => {}
-        [last] => ctx.insert(last.as_str(), value),
+        [last] => ctx.insert(last.clone(), value),
         [first, rest @ ..] => {
             let mut inner = match ctx.get(first) {
                 Some(Value::Context(c)) => (**c).clone(),
                 _ => Context::new(),
             };
             set_path(&mut inner, rest, value);
-            ctx.insert(first.as_str(), Value::context(inner));
+            ctx.insert(first.clone(), Value::context(inner));
         }
     }
 }
@@ -186,11 +192,11 @@ mod tests {
             "base", "userId", "items", "rate", "limit", "grade", "bad", "factor", "name",
         ] {
             assert!(
-                names.iter().any(|n| n == needed),
+                names.iter().any(|n| &**n == needed),
                 "{needed} missing from {names:?}"
             );
         }
-        assert!(!names.iter().any(|n| n == "unused"));
+        assert!(!names.iter().any(|n| &**n == "unused"));
         let all = serde_json::json!({
             "base": "http://h/", "userId": 7, "rate": 2, "limit": 3, "grade": "B", "bad": "D",
             "factor": 10, "name": "ada", "unused": {"big": [1, 2, 3]},
@@ -200,7 +206,7 @@ mod tests {
         let mut subset = Context::new();
         for n in &names {
             if let Some(v) = full.get(n) {
-                subset.insert(n.as_str(), v.clone());
+                subset.insert(n.clone(), v.clone());
             }
         }
         assert_eq!(

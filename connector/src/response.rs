@@ -114,10 +114,15 @@ fn header<'a>(resp: &'a WireResponse, name: &str) -> Option<&'a str> {
 /// The connector result of a successful exchange in the given format; `DOCUMENT` stores the
 /// body in `store`.
 pub(crate) fn result_with_format(
-    resp: &WireResponse,
+    resp: WireResponse,
     format: &ResponseFormat,
     store: &dyn DocumentStore,
 ) -> Result<Json, ConnectorError> {
+    if let ResponseFormat::Legacy = format {
+        // the usual case: the response's parts moved into the result, not copied
+        return Ok(result_json_owned(resp));
+    }
+    let resp = &resp;
     let mut result = result_json(resp);
     let (body, document) = match format {
         ResponseFormat::Legacy => return Ok(result),
@@ -165,22 +170,27 @@ pub(crate) fn result_with_format(
 pub fn headers_json(headers: &[(String, String)]) -> Map<String, Json> {
     let mut map = Map::with_capacity(headers.len());
     for (name, value) in headers {
-        let value = Json::String(value.clone());
-        // one hash per header: a repeated name turns its entry into a list
-        match map.entry(name.as_str()) {
-            serde_json::map::Entry::Vacant(slot) => {
-                slot.insert(value);
-            }
-            serde_json::map::Entry::Occupied(mut slot) => match slot.get_mut() {
-                Json::Array(list) => list.push(value),
-                existing => {
-                    let first = existing.take();
-                    *existing = Json::Array(vec![first, value]);
-                }
-            },
-        }
+        add_header(&mut map, name.clone(), value.clone());
     }
     map
+}
+
+/// One header into [`headers_json`]'s map (one hash: a repeated name turns its entry into a
+/// list).
+fn add_header(map: &mut Map<String, Json>, name: String, value: String) {
+    let value = Json::String(value);
+    match map.entry(name) {
+        serde_json::map::Entry::Vacant(slot) => {
+            slot.insert(value);
+        }
+        serde_json::map::Entry::Occupied(mut slot) => match slot.get_mut() {
+            Json::Array(list) => list.push(value),
+            existing => {
+                let first = existing.take();
+                *existing = Json::Array(vec![first, value]);
+            }
+        },
+    }
 }
 
 /// A success body: blank is null; a JSON object or array is parsed; anything else is the text.
@@ -215,13 +225,23 @@ fn error_body_json(bytes: &[u8]) -> Json {
 
 /// The connector result of a successful exchange.
 pub fn result_json(resp: &WireResponse) -> Json {
+    result_json_owned(resp.clone())
+}
+
+/// [`result_json`] of a response that is no longer needed: its header names and values and
+/// its reason phrase become the result's strings without a copy.
+fn result_json_owned(resp: WireResponse) -> Json {
+    let mut headers = Map::with_capacity(resp.headers.len());
+    for (name, value) in resp.headers {
+        add_header(&mut headers, name, value);
+    }
     let mut map = Map::with_capacity(5);
     map.insert("status".into(), Json::from(resp.status));
-    map.insert("headers".into(), Json::Object(headers_json(&resp.headers)));
+    map.insert("headers".into(), Json::Object(headers));
     map.insert("body".into(), body_json(&resp.body));
     map.insert(
         "reason".into(),
-        resp.reason.clone().map_or(Json::Null, Json::String),
+        resp.reason.map_or(Json::Null, Json::String),
     );
     map.insert("document".into(), Json::Null);
     Json::Object(map)
@@ -272,25 +292,25 @@ mod tests {
             body: body.to_vec(),
         };
         let store = InMemoryDocumentStore::new();
-        let r = result_with_format(&resp(b"123"), &ResponseFormat::Json, &store).unwrap();
+        let r = result_with_format(resp(b"123"), &ResponseFormat::Json, &store).unwrap();
         assert_eq!(r["body"], json!(123));
-        assert!(result_with_format(&resp(b""), &ResponseFormat::Json, &store).is_err());
-        assert!(result_with_format(&resp(b"{x"), &ResponseFormat::Json, &store).is_err());
+        assert!(result_with_format(resp(b""), &ResponseFormat::Json, &store).is_err());
+        assert!(result_with_format(resp(b"{x"), &ResponseFormat::Json, &store).is_err());
         let r = result_with_format(
-            &resp(b"caf\xe9"),
+            resp(b"caf\xe9"),
             &ResponseFormat::Text(Encoding::Latin1),
             &store,
         )
         .unwrap();
         assert_eq!(r["body"], json!("café"));
-        let r = result_with_format(&resp(b"raw"), &ResponseFormat::Document, &store).unwrap();
+        let r = result_with_format(resp(b"raw"), &ResponseFormat::Document, &store).unwrap();
         assert_eq!(r["body"], Json::Null);
         assert_eq!(
             r["document"]["metadata"],
             json!({"contentType": "text/plain", "size": 3})
         );
         let e = result_with_format(
-            &resp(b"raw"),
+            resp(b"raw"),
             &ResponseFormat::Document,
             &crate::document::NoDocumentStore,
         )

@@ -121,7 +121,7 @@ struct Compiled {
     inputs: Vec<CompiledInput>,
     /// The names the inputs' FEEL expressions mention, sorted: only these process variables
     /// are converted to FEEL for an execution.
-    variables: Vec<String>,
+    variables: Vec<Arc<str>>,
     output: OutputMapping,
     retries: u32,
 }
@@ -284,8 +284,8 @@ impl CompiledTemplate {
                 // (the names include locals and built-ins: most are not variables)
                 let mut vars = Context::new();
                 for name in &self.compiled.variables {
-                    if let Some(v) = all.get(name) {
-                        vars.insert(name.as_str(), Value::from_json(v));
+                    if let Some(v) = all.get(&**name) {
+                        vars.insert(name.clone(), Value::from_json(v));
                     }
                 }
                 vars
@@ -297,7 +297,7 @@ impl CompiledTemplate {
             }
         };
         let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
-        let mut json = Value::context(locals).to_json();
+        let mut json = Json::Object(locals.to_json_map());
         secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
         let input = request::parse(&json)?;
         let parts = request::check_url(&input.url, &rt.options)?;
@@ -320,7 +320,7 @@ impl CompiledTemplate {
         if resp.status >= 400 {
             return Err(response::http_error(&resp));
         }
-        response::result_with_format(&resp, &input.response_format, rt.documents.as_ref())
+        response::result_with_format(resp, &input.response_format, rt.documents.as_ref())
     }
 }
 

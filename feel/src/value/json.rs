@@ -17,9 +17,11 @@ impl Value {
         match json {
             serde_json::Value::Null => Value::Null,
             serde_json::Value::Bool(b) => Value::Bool(*b),
-            serde_json::Value::Number(n) => {
-                parse_decimal(&n.to_string()).map_or(Value::Null, Value::Number)
-            }
+            // whole numbers without going through their text
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Number(i.into()),
+                None => parse_decimal(&n.to_string()).map_or(Value::Null, Value::Number),
+            },
             serde_json::Value::String(s) => Value::String(s.as_str().into()),
             serde_json::Value::Array(items) => {
                 Value::list(items.iter().map(Value::from_json).collect())
@@ -49,11 +51,7 @@ impl Value {
             Value::List(items) => {
                 serde_json::Value::Array(items.iter().map(Value::to_json).collect())
             }
-            Value::Context(ctx) => serde_json::Value::Object(
-                ctx.iter()
-                    .map(|(k, v)| (k.to_string(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Context(ctx) => serde_json::Value::Object(ctx.to_json_map()),
             Value::Range(_) => serde_json::Value::String(self.to_string()),
         }
     }
@@ -64,6 +62,13 @@ impl Context {
     pub fn from_json_map(map: &serde_json::Map<String, serde_json::Value>) -> Context {
         map.iter()
             .map(|(k, v)| (Arc::from(k.as_str()), Value::from_json(v)))
+            .collect()
+    }
+
+    /// Convert to a JSON object (see [`Value::to_json`]).
+    pub fn to_json_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        self.iter()
+            .map(|(k, v)| (k.to_string(), v.to_json()))
             .collect()
     }
 
