@@ -195,3 +195,40 @@ fn a_string_past_the_limit_is_left_to_the_full_evaluator() {
     let err = compiled.evaluate(&vars).unwrap_err();
     assert!(err.to_string().contains("longer than the limit"), "{err}");
 }
+
+#[test]
+fn comparisons_of_every_pair_of_kinds_agree_with_the_full_evaluator() {
+    let engine = Engine::new();
+    let values = [
+        "1",
+        "2.50",
+        "\"a\"",
+        "\"b\"",
+        "true",
+        "false",
+        "null",
+        "date(\"2024-01-01\")",
+        "[1, 2]",
+        "{k: 1}",
+        "duration(\"P1D\")",
+    ];
+    let mut vars = Context::new();
+    for (i, text) in values.iter().enumerate() {
+        let v = engine.evaluate(text, &Context::new()).unwrap().value;
+        vars.insert(format!("v{i}").as_str(), v);
+    }
+    let mut decided = 0;
+    for i in 0..values.len() {
+        for j in 0..values.len() {
+            for op in ["=", "!=", "<", ">="] {
+                let text = format!("v{i} {op} v{j}");
+                let compiled = engine.compile(&text).unwrap();
+                assert!(compiled.has_quick_tier(), "{text}");
+                let quick = outcome(compiled.evaluate(&vars));
+                assert_eq!(quick, outcome(compiled.evaluate_full(&vars)), "{text}");
+                decided += usize::from(quick.starts_with("true") || quick.starts_with("false"));
+            }
+        }
+    }
+    assert!(decided > 80, "{decided}");
+}

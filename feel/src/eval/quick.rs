@@ -181,6 +181,14 @@ impl Quick {
                     CmpOp::Ne => Some(!key_eq(x, y)),
                     _ => None,
                 },
+                // `x = null`, `x != null`: null equals only null
+                (x @ Value::Null, y) | (x, y @ Value::Null) if is_equality(*op) => {
+                    Some((x.is_null() && y.is_null()) == (*op == CmpOp::Eq))
+                }
+                // other equalities that are decided (booleans, temporal values, lists…)
+                (x, y) if is_equality(*op) => {
+                    ops::equal(x, y).map(|same| same == (*op == CmpOp::Eq))
+                }
                 _ => None,
             },
             // both sides are evaluated (as the full evaluator does), then combined
@@ -209,6 +217,10 @@ impl Quick {
             },
         }
     }
+}
+
+fn is_equality(op: CmpOp) -> bool {
+    matches!(op, CmpOp::Eq | CmpOp::Ne)
 }
 
 /// Strings joined; `None` when an operand is not a string or the result would be longer than
