@@ -3,10 +3,11 @@
 //! without evaluation state (no step counter, warnings or error slot to set up and release).
 //!
 //! It decides only what it can decide without a warning: numbers compared with numbers,
-//! strings tested for (in)equality, booleans combined, strings joined, variables and context
-//! entries that exist. Anything else (a missing variable, a null, another type) makes it give
-//! up, and the full evaluator runs the expression from the start; since the quick tier only
-//! reads, giving up leaves nothing behind. So both always give the same value and warnings
+//! equalities (`x = null` included), booleans combined, strings joined, variables and context
+//! entries that exist, calls of pure standard built-ins that do not warn. Anything else (a
+//! missing variable, an ordering of a string, a null condition, a built-in that warned) makes
+//! it give up, and the full evaluator runs the expression from the start; since the quick tier
+//! only reads, giving up leaves nothing behind. So both always give the same value and warnings
 //! (`tests/quick_tier.rs` checks it over generated expressions and variables).
 
 use std::sync::Arc;
