@@ -41,8 +41,6 @@ fn cache() -> &'static Cache {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
-/// Compile an XPath pattern with XPath flags, through the cache.
-/// The error is a message for the warning.
 /// Run `f` with the compiled pattern: one this thread used recently is used in place (no
 /// reference count touched), another is compiled (and remembered) first.
 pub(super) fn with_regex<R>(
@@ -51,14 +49,7 @@ pub(super) fn with_regex<R>(
     f: impl FnOnce(&XRegex) -> R,
 ) -> Result<R, String> {
     let mut f = Some(f);
-    let hit = RECENT.with(|r| {
-        let r = r.try_borrow().ok()?;
-        let (_, _, re) = r
-            .iter()
-            .find(|(p, fl, _)| key_eq(p, pattern) && key_eq(fl, flags))?;
-        f.take().map(|f| f(re))
-    });
-    if let Some(value) = hit {
+    if let Some(value) = in_recent(pattern, flags, |re| f.take().map(|f| f(re))).flatten() {
         return Ok(value);
     }
     let re = compile(pattern, flags)?;
@@ -68,18 +59,10 @@ pub(super) fn with_regex<R>(
     }
 }
 
+/// Compile an XPath pattern with XPath flags, through the cache.
+/// The error is a message for the warning.
 pub(super) fn compile(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String> {
-    // the patterns this thread used last: found without allocating, hashing or locking
-    let recent = RECENT.with(|r| {
-        r.try_borrow().ok().and_then(|r| {
-            r.iter()
-                // key_eq: comparing two empty strings with `==` calls memcmp on dangling
-                // pointers, which costs this CPU ~90 ns
-                .find(|(p, f, _)| key_eq(p, pattern) && key_eq(f, flags))
-                .map(|(_, _, re)| re.clone())
-        })
-    });
-    if let Some(re) = recent {
+    if let Some(re) = in_recent(pattern, flags, Arc::clone) {
         return Ok(re);
     }
     let compiled = compile_shared(pattern, flags)?;
@@ -92,6 +75,19 @@ pub(super) fn compile(pattern: &str, flags: &str) -> Result<Arc<XRegex>, String>
         }
     });
     Ok(compiled)
+}
+
+/// `f` of the pattern when this thread used it last: found without allocating, hashing or
+/// locking.
+fn in_recent<R>(pattern: &str, flags: &str, f: impl FnOnce(&Arc<XRegex>) -> R) -> Option<R> {
+    RECENT.with(|r| {
+        let r = r.try_borrow().ok()?;
+        r.iter()
+            // key_eq: comparing two empty strings with `==` calls memcmp on dangling
+            // pointers, which costs this CPU ~90 ns
+            .find(|(p, fl, _)| key_eq(p, pattern) && key_eq(fl, flags))
+            .map(|(_, _, re)| f(re))
+    })
 }
 
 thread_local! {

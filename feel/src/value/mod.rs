@@ -2,7 +2,8 @@
 //!
 //! Lists, contexts, ranges and functions are reference counted, so cloning a [`Value`] never
 //! copies a collection; strings are [`SmolStr`]s: up to 23 bytes held inline (copied, no
-//! allocation, no atomic reference count), longer ones reference counted. Numbers are [`Decimal`]s; temporal values are the
+//! allocation, no atomic reference count), longer ones reference counted. Numbers are
+//! [`Decimal`]s; temporal values are the
 //! crate's own types (see [`temporal`]) so that years up to ±999,999,999 are representable.
 
 pub mod context;
