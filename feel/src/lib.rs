@@ -29,6 +29,7 @@ pub mod compatibility {
 
 mod builtins;
 pub mod cli;
+mod dialect;
 mod engine;
 mod error;
 mod eval;
@@ -36,8 +37,9 @@ mod syntax;
 mod value;
 
 pub use builtins::{NativeFn, Registry};
+pub use dialect::{Dialect, UnknownDialect};
 pub(crate) use engine::EngineInner;
-pub use engine::{Engine, Evaluation, Expression, Limits, UnaryTests};
+pub use engine::{Engine, EngineBuilder, Evaluation, Expression, Limits, UnaryTests};
 pub use error::{render_caret, Error, ErrorKind, Span, Warning, WarningKind};
 pub use eval::types::{conform, instance_of};
 pub use eval::{ops, State};

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! connector run <template.json | model.bpmn --task ID> [--variables vars.json] [--secrets secrets.json]
-//!               [--ca-bundle ca.pem] [--documents DIR]
+//!               [--ca-bundle ca.pem] [--documents DIR] [--dialect camunda|dmn]
 //! connector demo
 //! ```
 //! Exit status: 0 for every outcome (complete, bpmnError, failed), 2 for unreadable input.
@@ -54,6 +54,9 @@ enum Command {
         /// A directory used as the document store (uploads, storeResponse).
         #[arg(long)]
         documents: Option<PathBuf>,
+        /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
+        #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
+        dialect: feel::Dialect,
     },
     /// Start a loopback HTTP server and run a sample template against it.
     Demo,
@@ -85,6 +88,7 @@ struct RunArgs<'a> {
     secrets: Option<&'a Path>,
     ca_bundle: Option<&'a Path>,
     documents: Option<&'a Path>,
+    dialect: feel::Dialect,
 }
 
 fn run(args: &RunArgs<'_>) -> Result<Json, String> {
@@ -95,6 +99,7 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         secrets,
         ca_bundle,
         documents,
+        dialect,
     } = *args;
     let template = load_template(template, task)?;
     let variables = match variables {
@@ -106,7 +111,9 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         return Err("the variables file must hold a JSON object".into());
     }
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
-    let mut builder = Runtime::builder().secrets(connector::runtime::file_then_env_secrets(file));
+    let mut builder = Runtime::builder()
+        .secrets(connector::runtime::file_then_env_secrets(file))
+        .dialect(dialect);
     if let Some(path) = ca_bundle {
         builder = builder.client_options(connector::ClientOptions {
             tls: connector::TlsOptions::ca_bundle(path),
@@ -191,6 +198,7 @@ fn main() -> ExitCode {
             secrets,
             ca_bundle,
             documents,
+            dialect,
         } => run(&RunArgs {
             template,
             task: task.as_deref(),
@@ -198,6 +206,7 @@ fn main() -> ExitCode {
             secrets: secrets.as_deref(),
             ca_bundle: ca_bundle.as_deref(),
             documents: documents.as_deref(),
+            dialect: *dialect,
         }),
         Command::Demo => demo(),
     };

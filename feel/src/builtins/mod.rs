@@ -21,6 +21,7 @@ mod util;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::dialect::Dialect;
 use crate::error::WarningKind;
 use crate::eval::{FnName, State};
 use crate::value::{Args, Callable, Function, Value};
@@ -60,6 +61,9 @@ pub struct Builtin {
     static_name: Option<&'static str>,
 }
 
+/// DMN 1.5 built-ins Camunda's engine does not have: unknown functions in its dialect.
+const NOT_IN_CAMUNDA: &[&str] = &["is", "list replace", "range"];
+
 /// Standard built-ins whose value changes from call to call.
 const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 
@@ -87,14 +91,39 @@ impl Registry {
             temporal::TABLE,
             context::TABLE,
         ] {
-            for (name, params, f) in table {
-                r.add_with(name, params, Arc::new(*f), Some(name));
-                if let Some(b) = r.builtins.get_mut(*name) {
-                    b.pure = !IMPURE.contains(name);
+            r.add_table(table);
+        }
+        r
+    }
+
+    /// The standard built-ins as a dialect has them: for [`Dialect::Camunda`], each name in
+    /// a family's `CAMUNDA` table has that table's rows in place of its standard ones, and
+    /// the DMN functions Camunda lacks are left out.
+    pub fn for_dialect(dialect: Dialect) -> Self {
+        let mut r = Registry::standard();
+        if dialect == Dialect::Camunda {
+            for name in NOT_IN_CAMUNDA {
+                r.remove(name);
+            }
+            let tables: [&[Row]; 0] = [];
+            for table in tables {
+                for (name, _, _) in table {
+                    r.remove(name);
                 }
+                r.add_table(table);
             }
         }
         r
+    }
+
+    /// Add a family table's rows as standard built-ins.
+    fn add_table(&mut self, table: &[Row]) {
+        for (name, params, f) in table {
+            self.add_with(name, params, Arc::new(*f), Some(name));
+            if let Some(b) = self.builtins.get_mut(*name) {
+                b.pure = !IMPURE.contains(name);
+            }
+        }
     }
 
     /// Add a signature to a function (creating the function if needed).
