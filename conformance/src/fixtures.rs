@@ -76,7 +76,7 @@ impl Fixture {
             .and_then(|expr| expr.evaluate(&ctx));
         match result {
             Ok(out) => {
-                let mut text = render_value(&out.value);
+                let mut text = render_value(&out.value, engine.dialect());
                 for w in &out.warnings {
                     text.push_str(&format!("\nwarning {}: {}", w.kind.name(), w.message));
                 }
@@ -127,9 +127,9 @@ impl Serialize for PlainJson<'_> {
     }
 }
 
-/// `<FEEL text>` and its kind on the next line.
-fn render_value(v: &Value) -> String {
-    format!("{v}\nkind: {}", v.kind())
+/// `<FEEL text>` (in the dialect) and its kind on the next line.
+fn render_value(v: &Value, dialect: Dialect) -> String {
+    format!("{}\nkind: {}", v.display_in(dialect), v.kind())
 }
 
 #[cfg(test)]

@@ -47,6 +47,6 @@ pub use syntax::ast::Type;
 pub use value::number::{format_decimal, parse_decimal};
 pub use value::temporal;
 pub use value::{
-    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, Range, SmolStr, Time,
-    Value, ValueKind, YmDuration, Zone,
+    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, InDialect, Range,
+    SmolStr, Time, Value, ValueKind, YmDuration, Zone,
 };

@@ -247,7 +247,7 @@ fn string_from(state: &mut State<'_>, args: &[Value]) -> Value {
             let _ = crate::value::number::write_decimal(&mut out, n);
             Value::String(out.finish())
         }
-        [v] => Value::String(v.to_feel_string().into()),
+        [v] => Value::String(v.to_feel_string_in(state.dialect()).into()),
         _ => state.illegal_args(args),
     }
 }

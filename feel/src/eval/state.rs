@@ -100,6 +100,12 @@ impl<'e> State<'e> {
         f.call(self, Args::Positional(args))
     }
 
+    /// The dialect of the engine evaluating.
+    #[inline]
+    pub fn dialect(&self) -> crate::Dialect {
+        self.engine.dialect
+    }
+
     /// The current date and time from the engine's clock.
     pub fn now(&self) -> DateTime {
         (self.engine.clock)()

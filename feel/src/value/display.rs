@@ -4,6 +4,7 @@ use std::fmt::{self, Display, Formatter, Write};
 
 use super::number::write_decimal;
 use super::Value;
+use crate::dialect::Dialect;
 
 /// Write a string as a FEEL string literal.
 pub(crate) fn write_quoted(f: &mut impl Write, s: &str) -> fmt::Result {
@@ -119,5 +120,108 @@ impl Value {
             Value::DaysTime(d) => d.to_string(),
             other => other.to_string(),
         }
+    }
+}
+
+impl Value {
+    /// The text `string(value)` gives in a dialect: [`Value::to_feel_string`] in the DMN
+    /// dialect; in the Camunda dialect, Camunda's own text (see [`Value::display_in`]), a
+    /// string unquoted at the top level.
+    pub fn to_feel_string_in(&self, dialect: Dialect) -> String {
+        match (dialect, self) {
+            (Dialect::Dmn, _) => self.to_feel_string(),
+            (Dialect::Camunda, Value::String(s)) => s.to_string(),
+            (Dialect::Camunda, _) => {
+                let mut out = String::new();
+                // writing into a String cannot fail
+                let _ = write_camunda(&mut out, self, false);
+                out
+            }
+        }
+    }
+
+    /// The value's text in a dialect, for output: the FEEL literal ([`Display`]) in the DMN
+    /// dialect. In the Camunda dialect, as Camunda's engine writes values: contexts as
+    /// `{a:1, b:"x"}`, zero durations as `P0D` / `P0Y`, days-time durations in whole seconds
+    /// (temporal values as literals, `@"P0D"`, where `string()` gives their ISO text).
+    ///
+    /// ```
+    /// use feel::{Dialect, Value};
+    /// let v = Value::from_json(&serde_json::json!({"a": 1, "b": ["x"]}));
+    /// assert_eq!(v.display_in(Dialect::Camunda).to_string(), r#"{a:1, b:["x"]}"#);
+    /// assert_eq!(v.display_in(Dialect::Dmn).to_string(), r#"{a: 1, b: ["x"]}"#);
+    /// ```
+    pub fn display_in(&self, dialect: Dialect) -> InDialect<'_> {
+        InDialect {
+            value: self,
+            dialect,
+        }
+    }
+}
+
+/// A value displayed in a dialect ([`Value::display_in`]).
+pub struct InDialect<'a> {
+    value: &'a Value,
+    dialect: Dialect,
+}
+
+impl Display for InDialect<'_> {
+    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+        match self.dialect {
+            Dialect::Dmn => Display::fmt(self.value, f),
+            Dialect::Camunda => write_camunda(f, self.value, true),
+        }
+    }
+}
+
+/// Write a value as Camunda's engine does; `literal`: temporal values as FEEL literals
+/// (`@"…"`), else in their ISO text.
+fn write_camunda(f: &mut impl Write, v: &Value, literal: bool) -> fmt::Result {
+    let temporal = |f: &mut dyn Write, text: &dyn Display| {
+        if literal {
+            write!(f, "@\"{text}\"")
+        } else {
+            write!(f, "{text}")
+        }
+    };
+    match v {
+        Value::Date(d) => temporal(f, d),
+        Value::Time(t) => temporal(f, t),
+        Value::DateTime(d) => temporal(f, d),
+        Value::YearsMonths(d) if literal => {
+            f.write_str("@\"")?;
+            d.write_camunda(f)?;
+            f.write_char('"')
+        }
+        Value::YearsMonths(d) => d.write_camunda(f),
+        Value::DaysTime(d) if literal => {
+            f.write_str("@\"")?;
+            d.write_camunda(f)?;
+            f.write_char('"')
+        }
+        Value::DaysTime(d) => d.write_camunda(f),
+        Value::List(items) => {
+            f.write_char('[')?;
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                write_camunda(f, item, literal)?;
+            }
+            f.write_char(']')
+        }
+        Value::Context(ctx) => {
+            f.write_char('{')?;
+            for (i, (k, item)) in ctx.iter().enumerate() {
+                if i > 0 {
+                    f.write_str(", ")?;
+                }
+                f.write_str(k)?;
+                f.write_char(':')?;
+                write_camunda(f, item, literal)?;
+            }
+            f.write_char('}')
+        }
+        other => write!(f, "{other}"),
     }
 }

@@ -38,7 +38,7 @@ pub fn run(
             if json {
                 println!("{}", out.value.to_json());
             } else {
-                println!("{}", out.value);
+                println!("{}", out.value.display_in(dialect));
             }
             ExitCode::SUCCESS
         }
