@@ -215,7 +215,7 @@ pub(crate) fn holds(op: CmpOp, o: Ordering) -> bool {
 #[inline(never)]
 fn compare_values(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
     match op {
-        CmpOp::Eq | CmpOp::Ne => match ops::equal(a, b) {
+        CmpOp::Eq | CmpOp::Ne => match ops::equal_in(st.engine.dialect, a, b) {
             Some(r) => Value::Bool(if op == CmpOp::Eq { r } else { !r }),
             None => {
                 st.warn(
