@@ -19,6 +19,7 @@ use std::sync::Arc;
 pub(crate) use state::FnName;
 pub use state::State;
 
+use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, WarningKind};
 use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
 use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
@@ -128,10 +129,10 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                     value: input,
                 };
                 let v = operand(node, &s, st);
-                test_value(input, &v, true)
+                test_value_in(st.engine.dialect, input, &v, true)
             } else {
                 let v = operand(node, scope, st);
-                test_value(input, &v, false)
+                test_value_in(st.engine.dialect, input, &v, false)
             }
         }
     }
@@ -171,6 +172,40 @@ fn test_value(input: &Value, v: &Value, uses_input: bool) -> Value {
         }
         _ => match ops::equal(input, v) {
             Some(b) => Value::Bool(b),
+            None => Value::Null,
+        },
+    }
+}
+
+/// Whether `input` passes a test whose expression gave `v`, in a dialect.
+#[inline]
+fn test_value_in(dialect: Dialect, input: &Value, v: &Value, uses_input: bool) -> Value {
+    match dialect {
+        Dialect::Dmn => test_value(input, v, uses_input),
+        Dialect::Camunda => camunda_test_value(input, v, uses_input),
+    }
+}
+
+/// [`test_value`] as Camunda's engine decides it: a test using `?` passes on `true`, fails
+/// on `false` and is null otherwise; any other test passes when its value is `true` (whatever
+/// the input), a list holding the input, a range holding it or a value equal to it, and
+/// fails otherwise, null only when the input and the value cannot be compared (so
+/// `true and null` fails where the DMN dialect gives null).
+#[inline(never)]
+fn camunda_test_value(input: &Value, v: &Value, uses_input: bool) -> Value {
+    let equal = |a: &Value, b: &Value| ops::equal_in(Dialect::Camunda, a, b);
+    match v {
+        Value::Bool(_) if uses_input => v.clone(),
+        _ if uses_input => Value::Null,
+        Value::Bool(true) => Value::Bool(true),
+        Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
+        Value::List(items) => Value::Bool(
+            items.iter().any(|item| equal(item, input) == Some(true))
+                || equal(input, v) == Some(true),
+        ),
+        _ => match equal(input, v) {
+            Some(b) => Value::Bool(b),
+            None if matches!(v, Value::Bool(false)) => Value::Bool(false),
             None => Value::Null,
         },
     }
