@@ -534,7 +534,8 @@ impl<'s> Parser<'s> {
 
     fn quantified(&mut self, every: bool) -> Result<Node> {
         let start = self.bump().start;
-        let iterators = self.comma_list(|p| p.iterator(false))?;
+        // Camunda's engine also takes `some x in 1..5` (a range without brackets)
+        let iterators = self.comma_list(|p| p.iterator(p.dialect.is_camunda()))?;
         self.expect_word("satisfies", "after the iteration contexts")?;
         let condition = Box::new(self.expression()?);
         let span = Span::new(start, self.prev_end);
@@ -546,7 +547,8 @@ impl<'s> Parser<'s> {
         Ok(node(expr, span))
     }
 
-    /// `name in source`, and for `for` also `name in start..end`.
+    /// `name in source`, and with `ranges` (`for`, and `some`/`every` in the Camunda dialect)
+    /// also `name in start..end`.
     fn iterator(&mut self, ranges: bool) -> Result<Iterator> {
         let name = self.expect_name("a variable name")?;
         self.expect_word("in", "after the variable name")?;
