@@ -71,11 +71,9 @@ fn camunda_equal(a: &Value, b: &Value) -> Option<bool> {
         (Value::List(x), Value::List(y)) => {
             Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q)))
         }
-        (Value::Context(x), Value::Context(y)) => Some(
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))),
-        ),
+        (Value::Context(x), Value::Context(y)) => {
+            Some(x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))))
+        }
         (Value::DateTime(x), Value::DateTime(y)) if x.zone.is_some() == y.zone.is_some() => {
             Some(x == y)
         }
