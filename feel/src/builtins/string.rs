@@ -73,7 +73,16 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
         },
     };
     let ascii = s.is_ascii();
-    let len = i64::try_from(if ascii { s.len() } else { s.chars().count() }).unwrap_or(i64::MAX);
+    // Camunda counts UTF-16 code units (Java strings); the DMN dialect code points
+    let utf16 = !ascii && state.dialect().is_camunda();
+    let len = i64::try_from(if ascii {
+        s.len()
+    } else if utf16 {
+        s.encode_utf16().count()
+    } else {
+        s.chars().count()
+    })
+    .unwrap_or(i64::MAX);
     // Zero-based first character; before the start of the string for a large negative
     // position, in which case the characters before the string count against `length`.
     let from = match start {
@@ -84,6 +93,13 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     let end = length.map_or(i64::MAX, |l| from.saturating_add(l));
     let skip = usize::try_from(from.max(0)).unwrap_or(usize::MAX);
     let take = usize::try_from(end.saturating_sub(from.max(0)).max(0)).unwrap_or(usize::MAX);
+    if utf16 {
+        // a surrogate pair cut in two leaves U+FFFD (a Java string would keep half the pair)
+        let units: Vec<u16> = s.encode_utf16().collect();
+        let a = skip.min(units.len());
+        let b = skip.saturating_add(take).min(units.len()).max(a);
+        return Value::from(String::from_utf16_lossy(units.get(a..b).unwrap_or(&[])));
+    }
     // byte offsets of the first and the one-past-last character, then one copy
     let byte_at = |n: usize| {
         if ascii {
@@ -106,9 +122,13 @@ fn char_count(s: &str) -> usize {
     }
 }
 
-/// `string length(string)`: the number of code points.
+/// `string length(string)`: the number of code points; in the Camunda dialect, of UTF-16 code
+/// units (as Java counts them).
 fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
+        Some(s) if !s.is_ascii() && state.dialect().is_camunda() => {
+            count(s.encode_utf16().count())
+        }
         Some(s) => count(char_count(s)),
         None => state.illegal_args(args),
     }
