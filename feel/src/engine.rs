@@ -10,11 +10,13 @@ use crate::syntax::{self, ast::Node, names::NameMatcher};
 use crate::value::temporal;
 use crate::value::{Context, DateTime, Value};
 
-/// Names always recognised when tokenising: function names and multi-word properties.
+/// Names always recognised when tokenising: function names (and those the dialect lacks) and
+/// multi-word properties.
 fn known_names(registry: &Registry) -> impl Iterator<Item = &str> {
     registry
         .names()
         .map(|n| n.as_ref())
+        .chain(registry.absent_names())
         .chain(syntax::MULTI_WORD_PROPERTIES.iter().copied())
 }
 

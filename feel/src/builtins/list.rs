@@ -66,6 +66,19 @@ pub(super) const TABLE: &[Row] = &[
     ("partition", &["list", "size"], partition),
 ];
 
+/// The rows of this family Camunda's engine has differently (used in place of the standard
+/// rows of the same names in the Camunda dialect): `sublist(list, start, length)` only,
+/// `sort` only with `precedes`, and the varargs named `items` and `lists` (feel-builtins.md,
+/// ListBuiltinFunctions).
+pub(super) const CAMUNDA: &[Row] = &[
+    ("sublist", &["list", "start"], sublist),
+    ("sublist", &["list", "start", "length"], sublist),
+    ("sort", &["list", "precedes"], sort),
+    ("append", &["list", "items..."], append),
+    ("concatenate", &["lists..."], concatenate),
+    ("union", &["lists..."], union),
+];
+
 /// Whether two values are FEEL-equal (incomparable values are not).
 fn same(a: &Value, b: &Value) -> bool {
     equal(a, b) == Some(true)

@@ -72,6 +72,9 @@ const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 pub struct Registry {
     functions: HashMap<Arc<str>, Function, Hasher>,
     builtins: HashMap<Arc<str>, Builtin, Hasher>,
+    /// Names of functions the dialect lacks: still read as one name before `(` (a call of
+    /// one finds no function, as in Camunda's engine, rather than failing to parse).
+    absent: Vec<&'static str>,
 }
 
 /// Function names are looked up on every call: a fast hash (seeded per process).
@@ -105,7 +108,8 @@ impl Registry {
             for name in NOT_IN_CAMUNDA {
                 r.remove(name);
             }
-            let tables: [&[Row]; 0] = [];
+            r.absent = NOT_IN_CAMUNDA.to_vec();
+            let tables: [&[Row]; 3] = [numeric::CAMUNDA, list::CAMUNDA, range::CAMUNDA];
             for table in tables {
                 for (name, _, _) in table {
                     r.remove(name);
@@ -200,6 +204,11 @@ impl Registry {
     /// All function names.
     pub fn names(&self) -> impl Iterator<Item = &Arc<str>> {
         self.functions.keys()
+    }
+
+    /// The names of functions the registry's dialect lacks (see [`Registry::for_dialect`]).
+    pub(crate) fn absent_names(&self) -> impl Iterator<Item = &str> {
+        self.absent.iter().copied()
     }
 }
 

@@ -36,6 +36,21 @@ pub(super) const TABLE: &[Row] = &[
     ("random number", &[], random_number),
 ];
 
+/// The rows of this family Camunda's engine has differently (the Camunda dialect uses them
+/// in place of the standard rows of the same names): its parameter names, typos included
+/// (`scala`), and no one-parameter `round up`, `round down`, `round half up`, `round half
+/// down` (feel-builtins.md, NumericBuiltinFunctions).
+pub(super) const CAMUNDA: &[Row] = &[
+    ("floor", &["n"], floor),
+    ("floor", &["n", "scala"], floor),
+    ("round up", &["n", "scale"], round_up),
+    ("round down", &["n", "scale"], round_down),
+    ("round half up", &["n", "scale"], round_half_up),
+    ("round half down", &["n", "scala"], round_half_down),
+    ("abs", &["number"], abs),
+    ("abs", &["n"], abs),
+];
+
 /// The scales DMN allows (those of IEEE 754 decimal128).
 const MIN_SCALE: i64 = -6111;
 const MAX_SCALE: i64 = 6176;

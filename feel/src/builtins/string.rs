@@ -126,9 +126,7 @@ fn char_count(s: &str) -> usize {
 /// units (as Java counts them).
 fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
-        Some(s) if !s.is_ascii() && state.dialect().is_camunda() => {
-            count(s.encode_utf16().count())
-        }
+        Some(s) if !s.is_ascii() && state.dialect().is_camunda() => count(s.encode_utf16().count()),
         Some(s) => count(char_count(s)),
         None => state.illegal_args(args),
     }
