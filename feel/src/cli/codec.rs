@@ -55,7 +55,8 @@ pub fn encode(v: &Value) -> Json {
 }
 
 /// Encode a value in the typed encoding, durations in the dialect's text (`P0D` in the
-/// Camunda dialect where the DMN dialect writes `PT0S`).
+/// Camunda dialect where the DMN dialect writes `PT0S`), and in the Camunda dialect a time
+/// with a zone id as the offset time Camunda's engine hands out.
 ///
 /// ```
 /// use feel::{cli::codec::encode_in, Dialect, DtDuration, Value};
@@ -70,6 +71,8 @@ pub fn encode_in(v: &Value, dialect: Dialect) -> Json {
         Value::Number(n) => json!({ "number": format_decimal(n) }),
         Value::String(s) => Json::String(s.to_string()),
         Value::Date(_) => json!({ "date": v.to_feel_string() }),
+        // Camunda hands a time with a zone id out as an offset time
+        Value::Time(t) if dialect.is_camunda() => json!({ "time": t.with_offset().to_string() }),
         Value::Time(_) => json!({ "time": v.to_feel_string() }),
         Value::DateTime(_) => json!({ "dateTime": v.to_feel_string() }),
         Value::YearsMonths(_) | Value::DaysTime(_) => {

@@ -142,8 +142,9 @@ impl Value {
 
     /// The value's text in a dialect, for output: the FEEL literal ([`Display`]) in the DMN
     /// dialect. In the Camunda dialect, as Camunda's engine writes values: contexts as
-    /// `{a:1, b:"x"}`, zero durations as `P0D` / `P0Y`, days-time durations in whole seconds
-    /// (temporal values as literals, `@"P0D"`, where `string()` gives their ISO text).
+    /// `{a:1, b:"x"}`, zero durations as `P0D` / `P0Y`, days-time durations in whole seconds,
+    /// times with a zone id as offset times, as its API hands them out (temporal values as
+    /// literals, `@"P0D"`, where `string()` gives their ISO text and keeps a zone id).
     ///
     /// ```
     /// use feel::{Dialect, Value};
@@ -186,6 +187,8 @@ fn write_camunda(f: &mut impl Write, v: &Value, literal: bool) -> fmt::Result {
     };
     match v {
         Value::Date(d) => temporal(f, d),
+        // handed out as an offset time (a zone id becomes its standard offset)
+        Value::Time(t) if literal => temporal(f, &t.with_offset()),
         Value::Time(t) => temporal(f, t),
         Value::DateTime(d) => temporal(f, d),
         Value::YearsMonths(d) if literal => {

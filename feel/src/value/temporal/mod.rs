@@ -120,6 +120,15 @@ impl Time {
     pub fn offset_secs(&self) -> Option<i32> {
         self.zone.map(zone::standard_offset)
     }
+
+    /// The time with a zone id replaced by the zone's standard offset: how Camunda's engine
+    /// hands a zoned time out (a Java `OffsetTime`).
+    pub fn with_offset(&self) -> Time {
+        Time {
+            nanos: self.nanos,
+            zone: self.offset_secs().map(Zone::Offset),
+        }
+    }
 }
 
 /// Split nanoseconds of a day into (hour, minute, second, nano).
