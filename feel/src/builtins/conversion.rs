@@ -126,6 +126,12 @@ fn date_time_combine(state: &mut State<'_>, args: &[Value]) -> Value {
 /// UTC).
 fn time_from(state: &mut State<'_>, args: &[Value]) -> Value {
     match args {
+        [Value::String(s)] if state.dialect().is_camunda() => {
+            match crate::value::temporal::parse_camunda_time(s) {
+                Some(t) => Value::Time(t),
+                None => state.fail_call(format!("Failed to parse time from '{s}'")),
+            }
+        }
         [Value::String(s)] => match Time::parse(s) {
             Some(t) => Value::Time(t),
             None => state.fail_call(format!("Failed to parse time from '{s}'")),

@@ -27,6 +27,7 @@ mod zone;
 pub use arith::{add, div, mul, sub};
 pub use order::{compare, equal, property, property_names};
 pub use parse::{parse_duration, parse_literal};
+pub(crate) use parse::parse_camunda_time;
 
 /// The smallest supported year.
 pub const MIN_YEAR: i64 = -999_999_999;
