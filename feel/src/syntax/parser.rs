@@ -699,7 +699,7 @@ impl<'s> Parser<'s> {
             .source
             .get(start + 1..end.saturating_sub(1))
             .unwrap_or("");
-        decode_string(raw, Span::new(start, end))
+        decode_string(raw, Span::new(start, end), !self.dialect.is_camunda())
     }
 
     // ------------------------------------------------------------ unary tests
