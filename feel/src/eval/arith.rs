@@ -36,17 +36,23 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
             }
             Some(Value::string_concat([x.as_str(), y.as_str()].into_iter()))
         }
+        (_, _, _) if st.engine.dialect.is_camunda() => {
+            if let (ArithOp::Div, Value::DaysTime(_) | Value::YearsMonths(_), Value::Number(n)) =
+                (op, a, b)
+            {
+                if n.is_zero() {
+                    return divide_by_zero(a, st);
+                }
+            }
+            super::camunda_arith::temporal_op(op, a, b)
+        }
         (ArithOp::Add, _, _) => temporal::add(a, b),
         (ArithOp::Sub, _, _) => temporal::sub(a, b),
         (ArithOp::Mul, _, _) => temporal::mul(a, b),
         (ArithOp::Div, _, _) => {
             if let (Value::DaysTime(_) | Value::YearsMonths(_), Value::Number(n)) = (a, b) {
                 if n.is_zero() {
-                    st.warn(
-                        WarningKind::Arithmetic,
-                        format!("Can't divide '{a}' by zero"),
-                    );
-                    return Value::Null;
+                    return divide_by_zero(a, st);
                 }
             }
             temporal::div(a, b)
@@ -64,6 +70,15 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
             Value::Null
         }
     }
+}
+
+#[cold]
+fn divide_by_zero(a: &Value, st: &mut State<'_>) -> Value {
+    st.warn(
+        WarningKind::Arithmetic,
+        format!("Can't divide '{a}' by zero"),
+    );
+    Value::Null
 }
 
 fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {

@@ -1,6 +1,7 @@
 //! The tree-walking evaluator.
 
 mod arith;
+mod camunda_arith;
 pub(crate) mod fold;
 mod function;
 pub mod ops;

@@ -455,10 +455,12 @@ impl<'s> Parser<'s> {
                 let text = self.string(t.start + 1, t.end)?;
                 match temporal::parse_literal(&text) {
                     Some(v) => Expr::Literal(v),
-                    None if self.dialect.is_camunda() => match temporal::parse_camunda_time(&text) {
-                        Some(t) => Expr::Literal(Value::Time(t)),
-                        None => invalid_temporal(text, span),
-                    },
+                    None if self.dialect.is_camunda() => {
+                        match temporal::parse_camunda_time(&text) {
+                            Some(t) => Expr::Literal(Value::Time(t)),
+                            None => invalid_temporal(text, span),
+                        }
+                    }
                     None => {
                         return Err(syntax_error(
                             format!("invalid temporal literal @\"{text}\""),

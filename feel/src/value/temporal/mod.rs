@@ -26,8 +26,8 @@ mod zone;
 
 pub use arith::{add, div, mul, sub};
 pub use order::{compare, equal, property, property_names};
-pub use parse::{parse_duration, parse_literal};
 pub(crate) use parse::parse_camunda_time;
+pub use parse::{parse_duration, parse_literal};
 
 /// The smallest supported year.
 pub const MIN_YEAR: i64 = -999_999_999;
