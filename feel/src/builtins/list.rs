@@ -318,12 +318,28 @@ fn sublist(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
+    if start != 0 && state.dialect().is_camunda() {
+        return camunda_slice(&items, start, length);
+    }
     let Some(from) = position_index(start, items.len()) else {
         return state.fail_call(format!("start position {start} is outside the list"));
     };
     let rest = items.get(from..).unwrap_or_default();
     let take = length.unwrap_or(rest.len()).min(rest.len());
     Value::list(rest.iter().take(take).cloned().collect())
+}
+
+/// `sublist` as Camunda's engine computes it: a start (negative: from the end) and end outside
+/// the list are clamped to it (Scala's `slice`), so the result may be shorter or empty.
+fn camunda_slice(items: &[Value], start: i64, length: Option<usize>) -> Value {
+    let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let from = if start > 0 { start - 1 } else { len + start };
+    let to = length.map_or(len, |l| {
+        from.saturating_add(i64::try_from(l).unwrap_or(i64::MAX))
+    });
+    let clamp = |i: i64| usize::try_from(i.clamp(0, len)).unwrap_or(0);
+    let (a, b) = (clamp(from), clamp(to));
+    Value::list(items.get(a..b.max(a)).unwrap_or_default().to_vec())
 }
 
 /// `append(list, item...)`.

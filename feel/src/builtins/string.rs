@@ -314,11 +314,18 @@ fn extract(state: &mut State<'_>, args: &[Value]) -> Value {
 }
 
 /// `string join(list, delimiter?, prefix?, suffix?)`: join the strings of a list; `null`
-/// items are skipped; a `null` delimiter, prefix or suffix counts as empty.
+/// items are skipped; a `null` delimiter, prefix or suffix counts as empty (in the Camunda
+/// dialect a null prefix or suffix only with the other one null).
 fn string_join(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some(items) = list_arg(&args[0]) else {
         return state.illegal_args(args);
     };
+    // Camunda takes a null prefix or suffix only with the other one null too
+    if let [_, _, prefix, suffix] = args {
+        if prefix.is_null() != suffix.is_null() && state.dialect().is_camunda() {
+            return state.illegal_args(args);
+        }
+    }
     let mut text = [""; 3];
     for (slot, v) in text.iter_mut().zip(args.iter().skip(1)) {
         match v {
