@@ -265,7 +265,7 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value 
             if a.is_null() || b.is_null() {
                 return Value::Null;
             }
-            match ops::compare(a, b) {
+            match ops::compare_in(st.engine.dialect, a, b) {
                 Some(o) => Value::Bool(holds(op, o)),
                 None => {
                     st.warn(

@@ -147,6 +147,27 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
     }
 }
 
+/// Ordering in a dialect: [`compare`], except that the Camunda dialect orders a date
+/// against a local date-time as the local date-time at the date's midnight.
+pub fn compare_in(dialect: Dialect, a: &Value, b: &Value) -> Option<Ordering> {
+    let midnight = |d: &crate::value::Date| {
+        Value::DateTime(crate::value::DateTime {
+            date: *d,
+            nanos: 0,
+            zone: None,
+        })
+    };
+    match (dialect, a, b) {
+        (Dialect::Camunda, Value::Date(d), Value::DateTime(dt)) if dt.zone.is_none() => {
+            temporal::compare(&midnight(d), b)
+        }
+        (Dialect::Camunda, Value::DateTime(dt), Value::Date(d)) if dt.zone.is_none() => {
+            temporal::compare(a, &midnight(d))
+        }
+        _ => compare(a, b),
+    }
+}
+
 /// Whether `v` lies in the range (`None` when the end points cannot be compared with it).
 pub fn in_range(v: &Value, r: &crate::value::Range) -> Option<bool> {
     if v.is_null() {
