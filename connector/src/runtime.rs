@@ -469,4 +469,24 @@ mod tests {
         let future = task.execute_async(&vars);
         assert_send(&future);
     }
+
+    #[test]
+    fn templates_evaluate_in_the_camunda_dialect_unless_told_otherwise() {
+        let zero = |runtime: &Runtime| {
+            let out = runtime
+                .engine()
+                .evaluate("string(duration(\"PT0S\"))", &Context::new())
+                .unwrap();
+            out.value
+        };
+        let camunda = Runtime::builder().build().unwrap();
+        assert_eq!(camunda.engine().dialect(), feel::Dialect::Camunda);
+        assert_eq!(zero(&camunda), Value::from("P0D"));
+        let dmn = Runtime::builder()
+            .dialect(feel::Dialect::Dmn)
+            .build()
+            .unwrap();
+        assert_eq!(dmn.engine().dialect(), feel::Dialect::Dmn);
+        assert_eq!(zero(&dmn), Value::from("PT0S"));
+    }
 }
