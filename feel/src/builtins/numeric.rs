@@ -3,6 +3,7 @@
 //! Numbers are 28-digit decimals: every operation is checked, and an overflow gives
 //! `null` with a warning. `sqrt`, `log` and `exp` use `rust_decimal`'s decimal series.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
 use super::util::{int_arg, scalar};
@@ -39,7 +40,8 @@ pub(super) const TABLE: &[Row] = &[
 /// The rows of this family Camunda's engine has differently (the Camunda dialect uses them
 /// in place of the standard rows of the same names): its parameter names, typos included
 /// (`scala`), and no one-parameter `round up`, `round down`, `round half up`, `round half
-/// down` (feel-builtins.md, NumericBuiltinFunctions).
+/// down`; `sqrt`, `log` and `exp` computed in `double` (feel-builtins.md,
+/// NumericBuiltinFunctions).
 pub(super) const CAMUNDA: &[Row] = &[
     ("floor", &["n"], floor),
     ("floor", &["n", "scala"], floor),
@@ -49,6 +51,9 @@ pub(super) const CAMUNDA: &[Row] = &[
     ("round half down", &["n", "scala"], round_half_down),
     ("abs", &["number"], abs),
     ("abs", &["n"], abs),
+    ("sqrt", &["number"], sqrt_double),
+    ("log", &["number"], log_double),
+    ("exp", &["number"], exp_double),
 ];
 
 /// The scales DMN allows (those of IEEE 754 decimal128).
@@ -261,6 +266,33 @@ fn exp(state: &mut State<'_>, args: &[Value]) -> Value {
         Some(r) => Value::Number(r.normalize()),
         None => state.fail_call("the result is too large"),
     }
+}
+
+/// `f` over a number argument computed in `double`, as Camunda's engine does (the result is
+/// the double's shortest text); `null` with a warning when there is no finite result.
+fn in_double(state: &mut State<'_>, args: &[Value], f: fn(f64) -> f64) -> Value {
+    let Some(x) = scalar(&args[0]).as_number().and_then(|n| n.to_f64()) else {
+        return state.illegal_args(args);
+    };
+    match crate::value::number::from_double(f(x)) {
+        Some(r) => Value::Number(r),
+        None => state.fail_call(format!("no finite result for '{}'", args[0])),
+    }
+}
+
+/// `sqrt(number)` in `double` (the Camunda dialect); a negative number gives `null`.
+fn sqrt_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::sqrt)
+}
+
+/// `log(number)` in `double` (the Camunda dialect).
+fn log_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::ln)
+}
+
+/// `exp(number)` in `double` (the Camunda dialect).
+fn exp_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::exp)
 }
 
 /// Whether `n` is an integer, and its parity.

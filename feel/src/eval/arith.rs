@@ -96,6 +96,11 @@ fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
             }
             x.checked_div(y)
         }
+        // Camunda's engine takes a non-integer power in `double` and keeps its shortest text
+        ArithOp::Pow if st.engine.dialect.is_camunda() && !y.fract().is_zero() => x
+            .to_f64()
+            .zip(y.to_f64())
+            .and_then(|(x, y)| crate::value::number::from_double(x.powf(y))),
         ArithOp::Pow => pow(x, y),
     };
     match r {
