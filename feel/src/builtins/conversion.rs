@@ -110,7 +110,7 @@ fn date_time_combine(state: &mut State<'_>, args: &[Value]) -> Value {
             .map_or_else(|| state.illegal_args(args), Value::DateTime),
         (Some(Value::DateTime(dt)), Some(Value::String(zone)), _) => {
             let Some(zone) = zone_from_text(zone) else {
-                return state.fail_call(format!("Unknown time zone '{zone}'"));
+                return state.fail_call_or_throw(format!("Unknown time zone '{zone}'"));
             };
             let moved = match dt.instant() {
                 Some(instant) => DateTime::from_instant(instant, zone),

@@ -237,7 +237,7 @@ fn stddev(state: &mut State<'_>, args: &[Value]) -> Value {
         return Value::Null;
     };
     if ns.len() < 2 {
-        return state.fail_call("the standard deviation needs at least two numbers");
+        return state.fail_call_or_throw("the standard deviation needs at least two numbers");
     }
     let result = mean_of(&ns).and_then(|m| {
         let squares = ns.iter().try_fold(Decimal::ZERO, |acc, n| {

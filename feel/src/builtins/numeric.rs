@@ -210,7 +210,7 @@ fn modulo(state: &mut State<'_>, args: &[Value]) -> Value {
         return state.illegal_args(args);
     };
     if b.is_zero() {
-        return state.fail_call("division by zero");
+        return state.fail_call_or_throw("division by zero");
     }
     let Some(r) = a.checked_rem(b) else {
         return state.fail_call("the result is too large");

@@ -72,17 +72,11 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
+    if state.dialect().is_camunda() {
+        return camunda_substring(state, s, start, length);
+    }
     let ascii = s.is_ascii();
-    // Camunda counts UTF-16 code units (Java strings); the DMN dialect code points
-    let utf16 = !ascii && state.dialect().is_camunda();
-    let len = i64::try_from(if ascii {
-        s.len()
-    } else if utf16 {
-        s.encode_utf16().count()
-    } else {
-        s.chars().count()
-    })
-    .unwrap_or(i64::MAX);
+    let len = i64::try_from(if ascii { s.len() } else { s.chars().count() }).unwrap_or(i64::MAX);
     // Zero-based first character; before the start of the string for a large negative
     // position, in which case the characters before the string count against `length`.
     let from = match start {
@@ -93,13 +87,6 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     let end = length.map_or(i64::MAX, |l| from.saturating_add(l));
     let skip = usize::try_from(from.max(0)).unwrap_or(usize::MAX);
     let take = usize::try_from(end.saturating_sub(from.max(0)).max(0)).unwrap_or(usize::MAX);
-    if utf16 {
-        // a surrogate pair cut in two leaves U+FFFD (a Java string would keep half the pair)
-        let units: Vec<u16> = s.encode_utf16().collect();
-        let a = skip.min(units.len());
-        let b = skip.saturating_add(take).min(units.len()).max(a);
-        return Value::from(String::from_utf16_lossy(units.get(a..b).unwrap_or(&[])));
-    }
     // byte offsets of the first and the one-past-last character, then one copy
     let byte_at = |n: usize| {
         if ascii {
@@ -111,6 +98,28 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     let a = byte_at(skip);
     let b = byte_at(skip.saturating_add(take)).max(a);
     Value::from(s.get(a..b).unwrap_or(""))
+}
+
+/// `substring` as Camunda's engine computes it, in UTF-16 code units (Java strings): the
+/// start is `start - 1`, or counted from the end for 0 and negative starts (so 0 gives the
+/// empty string); the end is clamped to the string. A start outside the string fails the
+/// evaluation, as Java's `String.substring` throws there. A surrogate pair cut in two leaves
+/// U+FFFD (a Java string would keep half the pair).
+fn camunda_substring(state: &mut State<'_>, s: &str, start: i64, length: Option<i64>) -> Value {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let len = i64::try_from(units.len()).unwrap_or(i64::MAX);
+    let from = if start > 0 { start - 1 } else { len + start };
+    let to = length.map_or(len, |l| from.saturating_add(l).min(len));
+    let range = usize::try_from(from)
+        .ok()
+        .zip(usize::try_from(to).ok())
+        .filter(|(a, b)| a <= b);
+    match range.and_then(|(a, b)| units.get(a..b)) {
+        Some(part) => Value::from(String::from_utf16_lossy(part)),
+        None => state.fail_call_or_throw(format!(
+            "start position {start} is outside the string '{s}'"
+        )),
+    }
 }
 
 /// The number of code points (the byte length for ASCII text).
