@@ -23,6 +23,24 @@ pub(crate) fn write_quoted(f: &mut impl Write, s: &str) -> fmt::Result {
     f.write_char('"')
 }
 
+/// Write `items` between `open` and `close`, separated by `, `, each by `each`.
+fn write_joined<W: Write + ?Sized, T>(
+    f: &mut W,
+    open: char,
+    items: impl Iterator<Item = T>,
+    close: char,
+    mut each: impl FnMut(&mut W, T) -> fmt::Result,
+) -> fmt::Result {
+    f.write_char(open)?;
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        each(f, item)?;
+    }
+    f.write_char(close)
+}
+
 fn is_plain_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
@@ -43,31 +61,15 @@ impl Display for Value {
             Value::DateTime(d) => write!(f, "@\"{d}\""),
             Value::YearsMonths(d) => write!(f, "@\"{d}\""),
             Value::DaysTime(d) => write!(f, "@\"{d}\""),
-            Value::List(items) => {
-                f.write_char('[')?;
-                for (i, v) in items.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{v}")?;
+            Value::List(items) => write_joined(f, '[', items.iter(), ']', |f, v| write!(f, "{v}")),
+            Value::Context(ctx) => write_joined(f, '{', ctx.iter(), '}', |f, (k, v)| {
+                if is_plain_name(k) {
+                    f.write_str(k)?;
+                } else {
+                    write_quoted(f, k)?;
                 }
-                f.write_char(']')
-            }
-            Value::Context(ctx) => {
-                f.write_char('{')?;
-                for (i, (k, v)) in ctx.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    if is_plain_name(k) {
-                        f.write_str(k)?;
-                    } else {
-                        write_quoted(f, k)?;
-                    }
-                    write!(f, ": {v}")?;
-                }
-                f.write_char('}')
-            }
+                write!(f, ": {v}")
+            }),
             Value::Range(r) => {
                 if r.start.is_null() && !r.end.is_null() {
                     let op = if r.end_included { "<=" } else { "<" };
@@ -203,28 +205,14 @@ fn write_camunda(f: &mut impl Write, v: &Value, literal: bool) -> fmt::Result {
             f.write_char('"')
         }
         Value::DaysTime(d) => d.write_camunda(f),
-        Value::List(items) => {
-            f.write_char('[')?;
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                write_camunda(f, item, literal)?;
-            }
-            f.write_char(']')
-        }
-        Value::Context(ctx) => {
-            f.write_char('{')?;
-            for (i, (k, item)) in ctx.iter().enumerate() {
-                if i > 0 {
-                    f.write_str(", ")?;
-                }
-                f.write_str(k)?;
-                f.write_char(':')?;
-                write_camunda(f, item, literal)?;
-            }
-            f.write_char('}')
-        }
+        Value::List(items) => write_joined(f, '[', items.iter(), ']', |f, item| {
+            write_camunda(f, item, literal)
+        }),
+        Value::Context(ctx) => write_joined(f, '{', ctx.iter(), '}', |f, (k, item)| {
+            f.write_str(k)?;
+            f.write_char(':')?;
+            write_camunda(f, item, literal)
+        }),
         other => write!(f, "{other}"),
     }
 }
