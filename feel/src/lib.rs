@@ -20,7 +20,8 @@
 //! hard [`Error`]s.
 //!
 //! See [`compatibility`] for where this engine follows the DMN 1.5 specification rather
-//! than Camunda's engine.
+//! than Camunda's engine, and what an engine built in the Camunda [`Dialect`]
+//! (`Engine::builder().dialect(Dialect::Camunda).build()`) does there instead.
 
 pub mod compatibility {
     //! Where this engine follows the DMN 1.5 specification rather than Camunda's engine.
