@@ -2,11 +2,14 @@
 //!
 //! Positions and lengths count Unicode code points. Regular expressions follow XPath
 //! (see [`super::regex`]): `matches` searches anywhere in the input, `replace` and `split`
-//! reject patterns that match the empty string.
+//! reject patterns that match the empty string. In the Camunda dialect positions and
+//! lengths count UTF-16 code units and patterns are Java's, as in Camunda's engine.
+
+use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use super::regex::{compile, expand, with_regex, XRegex};
+use super::regex::{compile, expand, java_flags, with_regex, XRegex};
 use super::util::{count, int_arg, list_arg, scalar};
 use super::Row;
 use crate::eval::State;
@@ -230,6 +233,16 @@ fn flags_arg(v: Option<&Value>) -> Option<&str> {
     }
 }
 
+/// The flags a pattern is compiled with: as given in the DMN dialect (XPath); in the Camunda
+/// dialect, Java's (see [`java_flags`]).
+fn dialect_flags<'f>(state: &State<'_>, flags: &'f str) -> Cow<'f, str> {
+    if state.dialect().is_camunda() {
+        Cow::Owned(java_flags(flags))
+    } else {
+        Cow::Borrowed(flags)
+    }
+}
+
 /// Compile a pattern, reporting failures as a warning.
 fn regex_arg(state: &mut State<'_>, pattern: &str, flags: &str) -> Option<std::sync::Arc<XRegex>> {
     match compile(pattern, flags) {
@@ -246,7 +259,8 @@ fn matches(state: &mut State<'_>, args: &[Value]) -> Value {
     let (Some((input, pattern)), Some(flags)) = (two_strings(args), flags_arg(args.get(2))) else {
         return state.illegal_args(args);
     };
-    match with_regex(pattern, flags, |r| r.re.is_match(input)) {
+    let flags = dialect_flags(state, flags);
+    match with_regex(pattern, &flags, |r| r.re.is_match(input)) {
         Ok(hit) => Value::Bool(hit),
         Err(e) => state.fail_call(e),
     }
@@ -262,10 +276,11 @@ fn replace(state: &mut State<'_>, args: &[Value]) -> Value {
     ) else {
         return state.illegal_args(args);
     };
-    let Some(r) = regex_arg(state, pattern, flags) else {
+    let flags = dialect_flags(state, flags);
+    let Some(r) = regex_arg(state, pattern, &flags) else {
         return Value::Null;
     };
-    if r.re.is_match("") {
+    if !r.java && r.re.is_match("") {
         return state.fail_call(format!("the pattern '{pattern}' matches the empty string"));
     }
     let groups = r.re.captures_len().saturating_sub(1);
@@ -293,9 +308,14 @@ fn split(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some((s, delimiter)) = two_strings(args) else {
         return state.illegal_args(args);
     };
-    let Some(r) = regex_arg(state, delimiter, "") else {
+    let flags = dialect_flags(state, "");
+    let Some(r) = regex_arg(state, delimiter, &flags) else {
         return Value::Null;
     };
+    if r.java {
+        // Java's split keeps trailing empty strings and gives [""] for the empty string
+        return Value::list(r.re.split(s).map(Value::from).collect());
+    }
     if r.re.is_match("") {
         return state.fail_call(format!(
             "the delimiter '{delimiter}' matches the empty string"
@@ -312,7 +332,8 @@ fn extract(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some((input, pattern)) = two_strings(args) else {
         return state.illegal_args(args);
     };
-    match regex_arg(state, pattern, "") {
+    let flags = dialect_flags(state, "");
+    match regex_arg(state, pattern, &flags) {
         Some(r) => Value::list(
             r.re.find_iter(input)
                 .map(|m| Value::from(m.as_str()))
