@@ -250,7 +250,12 @@ fn string_from(state: &mut State<'_>, args: &[Value]) -> Value {
         [Value::Number(n)] => {
             // inline unless longer than 23 characters; writing to the builder cannot fail
             let mut out = smol_str::SmolStrBuilder::new();
-            let _ = crate::value::number::write_decimal(&mut out, n);
+            if state.dialect().is_camunda() {
+                // Camunda keeps the number's scale (BigDecimal.toString): 1.10 stays 1.10
+                let _ = crate::value::number::write_with_scale(&mut out, n);
+            } else {
+                let _ = crate::value::number::write_decimal(&mut out, n);
+            }
             Value::String(out.finish())
         }
         [v] => Value::String(v.to_feel_string_in(state.dialect()).into()),

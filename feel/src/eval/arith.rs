@@ -94,7 +94,12 @@ fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
                 );
                 return Value::Null;
             }
-            x.checked_div(y)
+            let q = x.checked_div(y);
+            if st.engine.dialect.is_camunda() {
+                q.map(|q| java_quotient_scale(q, x, y))
+            } else {
+                q
+            }
         }
         // Camunda's engine takes a non-integer power in `double` and keeps its shortest text
         ArithOp::Pow if st.engine.dialect.is_camunda() && !y.fract().is_zero() => x
@@ -113,6 +118,18 @@ fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
             Value::Null
         }
     }
+}
+
+/// The scale Java's `BigDecimal.divide` gives an exact quotient (Camunda's engine keeps a
+/// number's scale when printing it): the dividend's scale less the divisor's (not below 0),
+/// or more where the quotient needs more digits (`10 / 4` = 2.5, `1.00 / 2` = 0.50).
+fn java_quotient_scale(q: Decimal, x: Decimal, y: Decimal) -> Decimal {
+    let preferred = x.scale().saturating_sub(y.scale());
+    let mut q = q.normalize();
+    if q.scale() < preferred {
+        q.rescale(preferred);
+    }
+    q
 }
 
 /// `x ** y`: exact for integer exponents, through `f64` otherwise.

@@ -205,6 +205,8 @@ fn write_camunda(f: &mut impl Write, v: &Value, literal: bool) -> fmt::Result {
             f.write_char('"')
         }
         Value::DaysTime(d) => d.write_camunda(f),
+        // the number's scale kept, as Java's BigDecimal.toString does (1.10 stays 1.10)
+        Value::Number(n) => super::number::write_with_scale(f, n),
         Value::List(items) => write_joined(f, '[', items.iter(), ']', |f, item| {
             write_camunda(f, item, literal)
         }),

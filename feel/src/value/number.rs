@@ -37,6 +37,16 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| round_long(t2))
 }
 
+/// Write a number as Java's `BigDecimal.toString` does for the numbers a decimal holds, as
+/// Camunda's engine prints them: the scale kept (`1.10`, `11.90`), no negative zero.
+pub(crate) fn write_with_scale(out: &mut impl std::fmt::Write, n: &Decimal) -> std::fmt::Result {
+    if n.is_zero() {
+        write!(out, "{}", n.abs())
+    } else {
+        write!(out, "{n}")
+    }
+}
+
 /// The decimal a `double` turns into in Camunda's engine (Scala's `BigDecimal.decimal`): the
 /// shortest text that reads back as the same `f64` (`2 ** 0.5` is 1.4142135623730951).
 /// `None` for infinities, NaN and values outside the decimal range.
