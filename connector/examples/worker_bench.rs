@@ -44,7 +44,12 @@ fn cpu_seconds(pid: &str) -> f64 {
     // fields after the command name (which may contain spaces) start at state, field 3
     let rest = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let fields: Vec<&str> = rest.split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     // utime and stime are fields 14 and 15: indexes 11 and 12 after the state
     (ticks(11) + ticks(12)) / 100.0
 }
@@ -112,7 +117,11 @@ fn main() {
             let _ = child.wait();
         }
         assert!(done, "not drained: {:?}", cluster.stats());
-        assert!(cluster.violations().is_empty(), "{:?}", cluster.violations());
+        assert!(
+            cluster.violations().is_empty(),
+            "{:?}",
+            cluster.violations()
+        );
         let rate = jobs as f64 / elapsed.as_secs_f64();
         let base_rate = *base.get_or_insert(rate);
         println!(

@@ -155,8 +155,11 @@ fn a_cluster_that_is_down_at_first_is_polled_with_backoff_until_it_is_up() {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("free port");
-    let config = connector::worker::ClusterConfig::new(&format!("http://127.0.0.1:{port}"), ClusterAuth::None)
-        .expect("config");
+    let config = connector::worker::ClusterConfig::new(
+        &format!("http://127.0.0.1:{port}"),
+        ClusterAuth::None,
+    )
+    .expect("config");
     let client = connector::worker::ClusterClient::new(config).expect("client");
     let runtime = connector::Runtime::builder().build().expect("runtime");
     let worker = connector::worker::Worker::new(runtime, client, options("refused"));
@@ -196,7 +199,9 @@ fn several_job_types_in_turn_and_tenants() {
     let worker = InProcess::start(&cluster, ClusterAuth::None, opts);
     assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 6));
     worker.stop();
-    assert!(cluster.job(&elsewhere).is_some_and(|j| j.activations.is_empty()));
+    assert!(cluster
+        .job(&elsewhere)
+        .is_some_and(|j| j.activations.is_empty()));
     let asked: std::collections::BTreeSet<String> = cluster
         .activations()
         .iter()
