@@ -181,9 +181,10 @@ impl ClusterClient {
     ) -> Result<Vec<u8>, ClusterError> {
         let bytes = serde_json::to_vec(body).map_err(|e| ClusterError::Invalid(e.to_string()))?;
         let url = format!("{}/{path}", self.config.address);
-        let mut renewed = false;
+        let mut renew = false;
+        let mut retried = false;
         loop {
-            let authorization = self.authorization(renewed).await?;
+            let authorization = self.authorization(renew).await?;
             let mut request = isahc::Request::post(&url)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
@@ -204,8 +205,10 @@ impl ClusterClient {
                 .bytes()
                 .await
                 .map_err(|e| ClusterError::Transport(e.to_string()))?;
-            if status == 401 && !renewed && matches!(self.config.auth, ClusterAuth::OAuth(_)) {
-                renewed = true;
+            if status == 401 && !retried && matches!(self.config.auth, ClusterAuth::OAuth(_)) {
+                // renew the token, unless a concurrent request already did
+                retried = true;
+                renew = authorization == self.cached_authorization();
                 continue;
             }
             if (200..300).contains(&status) {
@@ -218,6 +221,12 @@ impl ClusterClient {
                 detail,
             });
         }
+    }
+
+    /// The header value of the cached token, valid or not.
+    fn cached_authorization(&self) -> Option<String> {
+        let guard = self.token.lock().ok()?;
+        guard.as_ref().map(|t| format!("Bearer {}", t.value))
     }
 
     /// The `Authorization` header value, fetching a token first when needed.

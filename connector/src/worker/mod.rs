@@ -132,17 +132,22 @@ impl Worker {
         loop {
             if stopping_since.is_none() && stop.load(Ordering::Relaxed) {
                 stopping_since = Some(Instant::now());
-                activation = None; // cancels a long poll in flight
                 if self.options.log {
                     log::line("info", "shutdown", &[("inFlight", jobs.len().into())]);
                 }
             }
             if let Some(since) = stopping_since {
-                if jobs.is_empty() {
-                    break;
+                // A long poll in flight is waited for, not cancelled: a cancelled request can
+                // still be given jobs by the cluster, which would then sit out their timeout.
+                // Whatever it brings is handed back at once.
+                if since.elapsed() >= self.options.grace_period && !jobs.is_empty() {
+                    self.give_back(std::mem::take(&mut jobs)).await;
                 }
-                if since.elapsed() >= self.options.grace_period {
-                    self.give_back(jobs).await;
+                let poll_bound = self.options.request_timeout + Duration::from_secs(5);
+                if since.elapsed() >= self.options.grace_period.max(poll_bound) {
+                    activation = None;
+                }
+                if jobs.is_empty() && activation.is_none() {
                     break;
                 }
             } else if activation.is_none()
@@ -184,6 +189,18 @@ impl Worker {
             .await;
             self.metrics.in_flight.set(jobs.len() as i64);
             match event {
+                Event::Activated(Ok(list)) if stopping_since.is_some() => {
+                    self.metrics.activated.inc_by(list.len() as u64);
+                    let handed: Vec<InFlight<'_>> = list
+                        .into_iter()
+                        .map(|job| InFlight {
+                            key: job.key,
+                            retries: job.retries,
+                            future: Box::pin(std::future::ready(())),
+                        })
+                        .collect();
+                    self.give_back(handed).await;
+                }
                 Event::Activated(Ok(list)) => {
                     backoff.reset();
                     if list.is_empty() {
