@@ -605,6 +605,8 @@ fn list(items: &[Node], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
 #[inline(never)]
 fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     let mut ctx = Context::with_capacity(entries.len());
+    // the parser rejects repeated keys but in the Camunda dialect, where the later one wins
+    let repeats = st.engine.dialect.is_camunda();
     for (k, e) in entries {
         let v = {
             let s = Scope::Ctx {
@@ -613,8 +615,11 @@ fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) 
             };
             eval(e, &s, st)
         };
-        // the parser rejects duplicate keys
-        ctx.push_new(k.clone(), v);
+        if repeats {
+            ctx.insert(k.clone(), v);
+        } else {
+            ctx.push_new(k.clone(), v);
+        }
     }
     Value::context(ctx)
 }
@@ -641,7 +646,8 @@ fn entry_of_literal(
         values.push((k.clone(), v));
     }
     st.span = n.span;
-    match values.iter().position(|(k, _)| key_eq(k, name)) {
+    // the last entry with the name (a repeated key replaces, in the Camunda dialect)
+    match values.iter().rposition(|(k, _)| key_eq(k, name)) {
         Some(i) => values.swap_remove(i).1,
         None => no_context_entry(name, st),
     }

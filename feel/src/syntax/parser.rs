@@ -675,7 +675,10 @@ impl<'s> Parser<'s> {
                     _ => return Err(self.unexpected("a context key")),
                 };
                 self.bump();
-                if entries.iter().any(|(existing, _)| *existing == key) {
+                // Camunda's engine takes a repeated key, the later entry replacing the earlier
+                if !self.dialect.is_camunda()
+                    && entries.iter().any(|(existing, _)| *existing == key)
+                {
                     return Err(syntax_error(
                         format!("duplicate context key '{key}'"),
                         Span::new(k.start, k.end),
