@@ -8,6 +8,13 @@
 
 use std::collections::HashMap;
 
+/// Whether `ch` separates tokens: Unicode White_Space, plus the characters Camunda's engine
+/// also skips (U+180E Mongolian vowel separator, U+200B zero width space, U+FEFF byte order
+/// mark), so text pasted from documents parses (the grammar's `WHITESPACE`).
+pub(crate) fn is_space(ch: char) -> bool {
+    ch.is_whitespace() || matches!(ch, '\u{180E}' | '\u{200B}' | '\u{FEFF}')
+}
+
 /// The byte that stands for a separator inside a known name.
 pub(crate) const JOIN: char = '\x1F';
 
@@ -68,7 +75,7 @@ impl std::iter::Iterator for Words<'_> {
                 i += 1;
             } else {
                 let ch = char_at(i)?;
-                if !super::lexer::is_space(ch) {
+                if !is_space(ch) {
                     break ch;
                 }
                 i += ch.len_utf8();
@@ -241,7 +248,7 @@ fn declared_names(text: &str) -> Vec<String> {
             && ok_ends
             && !cand
                 .split_whitespace()
-                .any(|w| w == "not" || super::parser::RESERVED.contains(&w))
+                .any(|w| w == "not" || super::grammar::RESERVED.contains(&w))
         {
             out.push(cand.to_string());
         }
