@@ -70,11 +70,11 @@ pub fn encode_in(v: &Value, dialect: Dialect) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(n) => json!({ "number": format_decimal(n) }),
         Value::String(s) => Json::String(s.to_string()),
-        Value::Date(_) => json!({ "date": v.to_feel_string() }),
+        Value::Date(_) => json!({ "date": v.to_feel_string_in(dialect) }),
         // Camunda hands a time with a zone id out as an offset time
         Value::Time(t) if dialect.is_camunda() => json!({ "time": t.with_offset().to_string() }),
         Value::Time(_) => json!({ "time": v.to_feel_string() }),
-        Value::DateTime(_) => json!({ "dateTime": v.to_feel_string() }),
+        Value::DateTime(_) => json!({ "dateTime": v.to_feel_string_in(dialect) }),
         Value::YearsMonths(_) | Value::DaysTime(_) => {
             json!({ "duration": v.to_feel_string_in(dialect) })
         }

@@ -187,8 +187,22 @@ fn write_camunda(f: &mut impl Write, v: &Value, literal: bool) -> fmt::Result {
             write!(f, "{text}")
         }
     };
+    // Java writes years above 9999 with a `+` (`+10000-01-01`)
+    let year_sign = |f: &mut dyn Write, year: i32| {
+        if year > 9999 && !literal {
+            f.write_char('+')?;
+        }
+        Ok(())
+    };
     match v {
-        Value::Date(d) => temporal(f, d),
+        Value::Date(d) => {
+            year_sign(f, d.year)?;
+            temporal(f, d)
+        }
+        Value::DateTime(d) if !literal => {
+            year_sign(f, d.date.year)?;
+            temporal(f, d)
+        }
         // handed out as an offset time (a zone id becomes its standard offset)
         Value::Time(t) if literal => temporal(f, &t.with_offset()),
         Value::Time(t) => temporal(f, t),
