@@ -2,7 +2,7 @@
 //! operator sequences, and syntax errors that say what was expected where.
 
 use pest::error::{ErrorVariant, InputLocation};
-use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
+use pest::pratt_parser::{Assoc, Op, PrattParser};
 use pest::Parser as _;
 
 use crate::error::{Error, ErrorKind, Span};
@@ -15,22 +15,20 @@ pub(super) struct FeelParser;
 /// Operator precedence, loosest first (each `true` starts a new level): disjunction,
 /// conjunction, comparison with the postfix tests `between`, `in` and `instance of`,
 /// additive, multiplicative, exponentiation, negation, then path, filter and invocation.
-pub(super) static PRATT: ConstPrattParser<Rule, 13> = ConstPrattParser::new_const([
-    (Op::infix(Rule::disjunction, Assoc::Left), true),
-    (Op::infix(Rule::conjunction, Assoc::Left), true),
-    (Op::infix(Rule::comparison, Assoc::Left), true),
-    (Op::postfix(Rule::between), false),
-    (Op::postfix(Rule::in_test), false),
-    (Op::postfix(Rule::instance_of), false),
-    (Op::infix(Rule::additive, Assoc::Left), true),
-    (Op::infix(Rule::multiplicative, Assoc::Left), true),
-    (Op::infix(Rule::exponentiation, Assoc::Left), true),
-    (Op::prefix(Rule::negation), true),
-    (Op::postfix(Rule::path), true),
-    (Op::postfix(Rule::filter), false),
-    (Op::postfix(Rule::invocation), false),
-]);
-
+pub(super) static PRATT: std::sync::LazyLock<PrattParser<Rule>> = std::sync::LazyLock::new(|| {
+    PrattParser::new()
+        .op(Op::infix(Rule::disjunction, Assoc::Left))
+        .op(Op::infix(Rule::conjunction, Assoc::Left))
+        .op(Op::infix(Rule::comparison, Assoc::Left)
+            | Op::postfix(Rule::between)
+            | Op::postfix(Rule::in_test)
+            | Op::postfix(Rule::instance_of))
+        .op(Op::infix(Rule::additive, Assoc::Left))
+        .op(Op::infix(Rule::multiplicative, Assoc::Left))
+        .op(Op::infix(Rule::exponentiation, Assoc::Left))
+        .op(Op::prefix(Rule::negation))
+        .op(Op::postfix(Rule::path) | Op::postfix(Rule::filter) | Op::postfix(Rule::invocation))
+});
 /// Words that cannot be names where an expression is expected (unless in backticks).
 pub(crate) const RESERVED: &[&str] = &[
     "true",
