@@ -58,10 +58,13 @@ pub(super) fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
     Error::new(ErrorKind::Syntax, msg).with_span(span)
 }
 
-/// The span of a pair.
+/// The span of a pair, without the whitespace that ends it (the grammar skips whitespace
+/// after every token, so a rule ending in a token also ends in the whitespace after it).
 pub(super) fn span_of(p: &Pair<'_>) -> Span {
     let s = p.as_span();
-    Span::new(s.start(), s.end())
+    let text = s.as_str();
+    let trimmed = text.trim_end_matches(super::names::is_space);
+    Span::new(s.start(), s.end() - (text.len() - trimmed.len()))
 }
 
 /// Parse `text` from the entry point `rule`; a failure becomes a syntax error saying what

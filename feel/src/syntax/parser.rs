@@ -125,7 +125,7 @@ impl Builder<'_> {
     }
 
     fn postfix(&self, lhs: Node, op: Pair<'_>) -> Result<Node> {
-        let span = Span::new(lhs.span.start, op.as_span().end());
+        let span = Span::new(lhs.span.start, span_of(&op).end);
         let at = op.as_span().start();
         let rule = op.as_rule();
         let mut inner = op.into_inner();
