@@ -135,14 +135,13 @@ impl Builder<'_> {
             Rule::filter => Expr::Filter(lhs, Box::new(self.expression(next(&mut inner, at)?)?)),
             Rule::invocation => Expr::Call(lhs, self.arguments(inner)?),
             Rule::between => {
-                next(&mut inner, at)?;
+                // the bounds around `kw_between_and`
                 let low = self.expression(next(&mut inner, at)?)?;
                 next(&mut inner, at)?;
                 let high = self.expression(next(&mut inner, at)?)?;
                 Expr::Between(lhs, Box::new(low), Box::new(high))
             }
             Rule::in_test => {
-                next(&mut inner, at)?;
                 let tests = next(&mut inner, at)?;
                 let tests = if tests.as_rule() == Rule::in_list {
                     self.in_list(tests)?
@@ -152,8 +151,7 @@ impl Builder<'_> {
                 Expr::In(lhs, tests)
             }
             _ => {
-                // instance_of: `instance`, `of`, the type
-                next(&mut inner, at)?;
+                // instance_of: `of`, the type
                 next(&mut inner, at)?;
                 Expr::InstanceOf(lhs, self.feel_type(next(&mut inner, at)?)?)
             }
@@ -220,8 +218,8 @@ impl Builder<'_> {
                 Expr::For(iterators, Box::new(body), uses_partial)
             }
             Rule::quantified_expression => {
-                let mut inner = p.into_inner();
-                let every = next(&mut inner, span.start)?.as_rule() == Rule::kw_every;
+                let inner = p.into_inner();
+                let every = inner.peek().map(|q| q.as_rule()) == Some(Rule::kw_every);
                 let ranges = self.dialect.is_camunda();
                 let (iterators, condition) = self.iterations(inner, ranges)?;
                 Expr::Quantified {
@@ -296,7 +294,7 @@ impl Builder<'_> {
                     let body = self.expression(q)?;
                     return Ok(Expr::Function(Arc::new(FunctionDef { params, body })));
                 }
-                Rule::kw_function | Rule::parameters_open | Rule::parameters_close => {}
+                Rule::parameters_open | Rule::parameters_close => {}
                 _ => {
                     let ty = self.feel_type(q)?;
                     if let Some(last) = params.last_mut() {
