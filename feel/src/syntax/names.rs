@@ -3,14 +3,15 @@
 //! FEEL cannot be tokenised without knowing the names in scope. Before parsing, every
 //! occurrence of a known name that contains spaces or name symbols (outside strings,
 //! comments and backticks) has those separator bytes replaced by a marker byte (`\x1F`),
-//! keeping every byte offset. The lexer accepts the marker inside a name, and the
-//! parser reads the name's text back from the original source.
+//! keeping every byte offset. The grammar accepts the marker inside a name, and the
+//! tree builder reads the name's text back from the original source. The same pass blanks
+//! comments (see [`mark`]).
 
 use std::collections::HashMap;
 
 /// Whether `ch` separates tokens: Unicode White_Space, plus the characters Camunda's engine
 /// also skips (U+180E Mongolian vowel separator, U+200B zero width space, U+FEFF byte order
-/// mark), so text pasted from documents parses (the grammar's `WHITESPACE`).
+/// mark), so text pasted from documents parses.
 pub(crate) fn is_space(ch: char) -> bool {
     ch.is_whitespace() || matches!(ch, '\u{180E}' | '\u{200B}' | '\u{FEFF}')
 }
@@ -179,8 +180,19 @@ impl NameMatcher {
     }
 }
 
+/// A region of the text no name is looked for in.
+#[derive(Clone, Copy, PartialEq)]
+enum Opaque {
+    /// A string literal or a backtick name.
+    Quoted,
+    /// A comment, ended (`// …` up to the line's end, or `/* … */`).
+    Comment,
+    /// A `/*` comment the text ends inside.
+    Unterminated,
+}
+
 /// Byte ranges of string literals, backtick names and comments.
-fn opaque_regions(text: &str) -> Vec<(usize, usize)> {
+fn opaque_regions(text: &str) -> Vec<(usize, usize, Opaque)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut i = 0;
@@ -197,21 +209,26 @@ fn opaque_regions(text: &str) -> Vec<(usize, usize)> {
                     i += 1;
                 }
                 i = (i + 1).min(b.len());
-                out.push((start, i));
+                out.push((start, i, Opaque::Quoted));
             }
             b'/' if b.get(i + 1) == Some(&b'/') => {
                 while i < b.len() && b[i] != b'\n' {
                     i += 1;
                 }
-                out.push((start, i));
+                out.push((start, i, Opaque::Comment));
             }
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 i += 2;
                 while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
                     i += 1;
                 }
+                let kind = if i < b.len() {
+                    Opaque::Comment
+                } else {
+                    Opaque::Unterminated
+                };
                 i = (i + 2).min(b.len());
-                out.push((start, i));
+                out.push((start, i, kind));
             }
             _ => i += 1,
         }
@@ -256,8 +273,16 @@ fn declared_names(text: &str) -> Vec<String> {
     out
 }
 
-/// Mark the separators of every known multi-word name in `text` with [`JOIN`].
-/// Returns `None` when nothing needs marking.
+/// The text the grammar reads: the separators of every known multi-word name replaced by
+/// [`JOIN`], every comment and every U+180E, U+200B and U+FEFF outside strings replaced by
+/// spaces (the grammar's whitespace is Unicode White_Space; these are whitespace in FEEL as
+/// Camunda's engine reads it), every byte offset kept. Returns `None` when nothing changes
+/// (the usual case: one pass over the bytes when the text has no `/` and is ASCII).
+///
+/// Blanking comments here rather than in the grammar keeps them out of the grammar's
+/// whitespace rule, which runs after every token: trying a comment there cost 7 % of every
+/// compile, for a feature (a Camunda extension, not DMN) most expressions never use. An
+/// unterminated `/*` stays, so the parse fails there and says so.
 pub(crate) fn mark(text: &str, engine_names: &NameMatcher, extra: &[&str]) -> Option<String> {
     let declared = if text.contains(':') {
         declared_names(text)
@@ -275,16 +300,36 @@ pub(crate) fn mark(text: &str, engine_names: &NameMatcher, extra: &[&str]) -> Op
     if !extra_multi.is_empty() {
         NameMatcher::new(extra_multi.into_iter()).find(text, &mut ranges);
     }
-    if ranges.is_empty() {
+    let b = text.as_bytes();
+    let may_comment = b.contains(&b'/');
+    let may_format_space = !text.is_ascii();
+    if ranges.is_empty() && !may_comment && !may_format_space {
         return None;
     }
     let opaque = opaque_regions(text);
-    let mut bytes = text.as_bytes().to_vec();
+    let mut bytes = b.to_vec();
+    let mut changed = false;
+    for &(s, e, kind) in &opaque {
+        if kind == Opaque::Comment {
+            bytes[s..e].fill(b' ');
+            changed = true;
+        }
+    }
+    if may_format_space {
+        let mut quoted = opaque.iter().filter(|r| r.2 != Opaque::Comment).peekable();
+        for (i, ch) in text.char_indices() {
+            while quoted.next_if(|r| r.1 <= i).is_some() {}
+            let inside = quoted.peek().is_some_and(|r| r.0 <= i);
+            if matches!(ch, '\u{180E}' | '\u{200B}' | '\u{FEFF}') && !inside {
+                bytes[i..i + ch.len_utf8()].fill(b' ');
+                changed = true;
+            }
+        }
+    }
     ranges.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
     let mut last_end = 0;
-    let mut changed = false;
     for (s, e) in ranges {
-        if s < last_end || opaque.iter().any(|(os, oe)| s < *oe && e > *os) {
+        if s < last_end || opaque.iter().any(|(os, oe, _)| s < *oe && e > *os) {
             continue;
         }
         for c in bytes.iter_mut().take(e).skip(s) {
@@ -316,6 +361,15 @@ mod tests {
         let out = mark("12 * Monthly Salary", &m, &["Monthly Salary"]).unwrap();
         assert_eq!(out, "12 * Monthly\x1FSalary");
         assert!(mark("a + b", &m, &[]).is_none());
+    }
+
+    #[test]
+    fn blanks_comments_and_format_spaces_outside_strings() {
+        let m = NameMatcher::new(std::iter::empty());
+        let out = mark("a /* b */ + c // d\n+ \"/* e */\u{200B}\"\u{FEFF}", &m, &[]).unwrap();
+        assert_eq!(out, "a         + c     \n+ \"/* e */\u{200B}\"   ");
+        assert_eq!(mark("a /* b", &m, &[]), None, "an unterminated comment stays");
+        assert_eq!(mark("a / b", &m, &[]), None);
     }
 
     #[test]
