@@ -78,7 +78,11 @@ impl Builder<'_> {
         if let Some(inner) = raw.strip_prefix('`') {
             return Arc::from(inner.strip_suffix('`').unwrap_or(inner));
         }
-        Arc::from(self.collapsed(s.start, s.end).as_str())
+        if raw.chars().any(char::is_whitespace) {
+            Arc::from(self.collapsed(s.start, s.end).as_str())
+        } else {
+            Arc::from(raw)
+        }
     }
 
     /// The source text of a span, whitespace runs collapsed.
