@@ -51,6 +51,32 @@ fn arith_op(text: &str) -> ArithOp {
     }
 }
 
+/// Whether `rule` is a binary operator.
+fn infix(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::disjunction
+            | Rule::conjunction
+            | Rule::comparison
+            | Rule::additive
+            | Rule::multiplicative
+            | Rule::exponentiation
+    )
+}
+
+/// The node of the binary operator `op` between `l` and `r`.
+fn binary(l: Node, op: Pair<'_>, r: Node) -> Node {
+    let span = Span::new(l.span.start, r.span.end);
+    let (l, r) = (Box::new(l), Box::new(r));
+    let expr = match op.as_rule() {
+        Rule::disjunction => Expr::Or(l, r),
+        Rule::conjunction => Expr::And(l, r),
+        Rule::comparison => Expr::Cmp(cmp_op(op.as_str()), l, r),
+        _ => Expr::Arith(arith_op(op.as_str()), l, r),
+    };
+    node(expr, span)
+}
+
 /// Reads pairs into syntax trees.
 pub(super) struct Builder<'s> {
     /// The text as written (names are read from here; the parsed text differs only by
@@ -100,10 +126,22 @@ impl Builder<'_> {
     /// An `expression` or `arithmetic_expression` pair.
     pub(super) fn expression(&self, p: Pair<'_>) -> Result<Node> {
         let mut inner = p.into_inner();
-        if inner.len() == 1 {
+        match inner.len() {
             // a lone operand: no operator to order
-            let only = next(&mut inner, 0)?;
-            return self.primary(only);
+            1 => return self.primary(next(&mut inner, 0)?),
+            // operand, binary operator, operand (a prefix or postfix operator makes the
+            // middle pair an operand or a postfix): one operator, nothing to order
+            3 => {
+                let mut peek = inner.clone();
+                peek.next();
+                if let Some(op) = peek.next().filter(|op| infix(op.as_rule())) {
+                    let l = self.primary(next(&mut inner, 0)?)?;
+                    inner.next();
+                    let r = self.primary(next(&mut inner, 0)?)?;
+                    return Ok(binary(l, op, r));
+                }
+            }
+            _ => {}
         }
         PRATT
             .map_primary(|p| self.primary(p))
@@ -112,18 +150,7 @@ impl Builder<'_> {
                 let span = Span::new(op.as_span().start(), rhs.span.end);
                 Ok(node(Expr::Neg(Box::new(rhs)), span))
             })
-            .map_infix(|lhs, op, rhs| {
-                let (l, r) = (lhs?, rhs?);
-                let span = Span::new(l.span.start, r.span.end);
-                let (l, r) = (Box::new(l), Box::new(r));
-                let expr = match op.as_rule() {
-                    Rule::disjunction => Expr::Or(l, r),
-                    Rule::conjunction => Expr::And(l, r),
-                    Rule::comparison => Expr::Cmp(cmp_op(op.as_str()), l, r),
-                    _ => Expr::Arith(arith_op(op.as_str()), l, r),
-                };
-                Ok(node(expr, span))
-            })
+            .map_infix(|lhs, op, rhs| Ok(binary(lhs?, op, rhs?)))
             .map_postfix(|lhs, op| self.postfix(lhs?, op))
             .parse(inner)
     }
