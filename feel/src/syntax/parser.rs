@@ -51,6 +51,25 @@ fn arith_op(text: &str) -> ArithOp {
     }
 }
 
+/// Whether the operand/operator sequence `pairs` has no prefix operator, no test
+/// (`between`, `in`, `instance of`) and at most one binary operator.
+fn simple(pairs: &Pairs<'_>) -> bool {
+    let mut binary = 0;
+    for q in pairs.clone() {
+        match q.as_rule() {
+            Rule::negation | Rule::between | Rule::in_test | Rule::instance_of => return false,
+            r if infix(r) => {
+                binary += 1;
+                if binary > 1 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 /// Whether `rule` is a binary operator.
 fn infix(rule: Rule) -> bool {
     matches!(
@@ -126,22 +145,27 @@ impl Builder<'_> {
     /// An `expression` or `arithmetic_expression` pair.
     pub(super) fn expression(&self, p: Pair<'_>) -> Result<Node> {
         let mut inner = p.into_inner();
-        match inner.len() {
-            // a lone operand: no operator to order
-            1 => return self.primary(next(&mut inner, 0)?),
-            // operand, binary operator, operand (a prefix or postfix operator makes the
-            // middle pair an operand or a postfix): one operator, nothing to order
-            3 => {
-                let mut peek = inner.clone();
-                peek.next();
-                if let Some(op) = peek.next().filter(|op| infix(op.as_rule())) {
-                    let l = self.primary(next(&mut inner, 0)?)?;
-                    inner.next();
-                    let r = self.primary(next(&mut inner, 0)?)?;
-                    return Ok(binary(l, op, r));
+        if inner.len() == 1 {
+            // a lone operand
+            return self.primary(next(&mut inner, 0)?);
+        }
+        if simple(&inner) {
+            // operands with paths, filters and calls, at most one binary operator between
+            // them: no precedence to decide
+            let mut operand = self.primary(next(&mut inner, 0)?)?;
+            let mut left = None;
+            while let Some(q) = inner.next() {
+                if infix(q.as_rule()) {
+                    let right = self.primary(next(&mut inner, 0)?)?;
+                    left = Some((std::mem::replace(&mut operand, right), q));
+                } else {
+                    operand = self.postfix(operand, q)?;
                 }
             }
-            _ => {}
+            return Ok(match left {
+                Some((l, op)) => binary(l, op, operand),
+                None => operand,
+            });
         }
         PRATT
             .map_primary(|p| self.primary(p))
