@@ -28,11 +28,6 @@ pub mod compatibility {
     #![doc = include_str!("../COMPATIBILITY.md")]
 }
 
-// The parser pest generates names `alloc` from the crate root when pest is built without
-// its `std` feature, which it is so that its per-call native stack probe stays out of every
-// parse (the nesting limits, checked before parsing, bound the recursion instead).
-extern crate alloc;
-
 mod builtins;
 pub mod cli;
 mod dialect;

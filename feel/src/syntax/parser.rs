@@ -51,7 +51,7 @@ fn arith_op(text: &str) -> ArithOp {
     }
 }
 
-/// Whether the operand/operator sequence `pairs` has no prefix operator, no test
+/// Whether the rest of an operand/operator sequence has no prefix operator, no test
 /// (`between`, `in`, `instance of`) and at most one binary operator.
 fn simple(pairs: &Pairs<'_>) -> bool {
     let mut binary = 0;
@@ -145,14 +145,15 @@ impl Builder<'_> {
     /// An `expression` or `arithmetic_expression` pair.
     pub(super) fn expression(&self, p: Pair<'_>) -> Result<Node> {
         let mut inner = p.into_inner();
-        if inner.len() == 1 {
+        let first = next(&mut inner, 0)?;
+        if inner.peek().is_none() {
             // a lone operand
-            return self.primary(next(&mut inner, 0)?);
+            return self.primary(first);
         }
-        if simple(&inner) {
+        if first.as_rule() != Rule::negation && simple(&inner) {
             // operands with paths, filters and calls, at most one binary operator between
             // them: no precedence to decide
-            let mut operand = self.primary(next(&mut inner, 0)?)?;
+            let mut operand = self.primary(first)?;
             let mut left = None;
             while let Some(q) = inner.next() {
                 if infix(q.as_rule()) {
@@ -176,7 +177,7 @@ impl Builder<'_> {
             })
             .map_infix(|lhs, op, rhs| Ok(binary(lhs?, op, rhs?)))
             .map_postfix(|lhs, op| self.postfix(lhs?, op))
-            .parse(inner)
+            .parse(std::iter::once(first).chain(inner))
     }
 
     fn postfix(&self, lhs: Node, op: Pair<'_>) -> Result<Node> {
@@ -374,7 +375,8 @@ impl Builder<'_> {
             return Ok(node(n.expr, span));
         }
         let first = self.expression(first)?;
-        if inner.len() > 1 {
+        // `)` closes a parenthesis; an expression after the first is the end of a range
+        if inner.peek().map(|q| q.as_rule()) == Some(Rule::expression) {
             return self.range(span, false, first, inner);
         }
         Ok(Node { span, ..first })
