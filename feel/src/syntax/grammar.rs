@@ -63,8 +63,12 @@ pub(super) fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
 pub(super) fn span_of(p: &Pair<'_>) -> Span {
     let s = p.as_span();
     let text = s.as_str();
-    let trimmed = text.trim_end_matches(super::names::is_space);
-    Span::new(s.start(), s.end() - (text.len() - trimmed.len()))
+    let end = match text.as_bytes().last() {
+        // the usual case: no whitespace at the end (a token, or a rule ending in one)
+        Some(b) if !b.is_ascii_whitespace() && b.is_ascii() => text.len(),
+        _ => text.trim_end_matches(super::names::is_space).len(),
+    };
+    Span::new(s.start(), s.start() + end)
 }
 
 /// Parse `text` from the entry point `rule`; a failure becomes a syntax error saying what

@@ -9,6 +9,9 @@ fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
 /// Decode the body of a string literal (without quotes); `unicode`: decode `\uXXXX` and
 /// `\UXXXXXX` (the DMN dialect), else keep them as written (Camunda's engine does).
 pub(crate) fn decode_string(raw: &str, span: Span, unicode: bool) -> Result<String, Error> {
+    if !raw.contains('\\') {
+        return Ok(raw.to_string());
+    }
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
