@@ -51,13 +51,3 @@ pub use value::{
     Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, InDialect, Range,
     SmolStr, Time, Value, ValueKind, YmDuration, Zone,
 };
-#[doc(hidden)]
-pub fn __parse_only(text: &str) -> usize {
-    syntax::grammar_probe(text)
-}
-#[doc(hidden)]
-pub fn __stage(e: &Engine, text: &str, stage: u8) -> usize {
-    syntax::stage_probe(e, text, stage)
-}
-#[doc(hidden)]
-pub fn __build_loop(text: &str, n: usize) -> usize { syntax::build_probe(text, n) }

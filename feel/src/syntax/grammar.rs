@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Span};
 /// The FEEL grammar (`feel.pest`).
 #[derive(pest_derive::Parser)]
 #[grammar = "syntax/feel.pest"]
-pub(crate) struct FeelParser;
+pub(super) struct FeelParser;
 
 /// Operator precedence, loosest first (each `true` starts a new level): disjunction,
 /// conjunction, comparison with the postfix tests `between`, `in` and `instance of`,

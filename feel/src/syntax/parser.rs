@@ -594,14 +594,3 @@ pub(crate) fn parse_unary_tests(
         b.unary_tests(pairs)
     })
 }
-pub(crate) fn build_loop(text: &str, n: usize) -> usize {
-    let pairs = parse(Rule::expression_root, text).unwrap();
-    let b = Builder { source: text, dialect: Dialect::Dmn };
-    let mut k = 0;
-    for _ in 0..n {
-        let mut p = std::hint::black_box(pairs.clone());
-        let node = b.expression(p.next().unwrap()).unwrap();
-        k += std::hint::black_box(&node).span.end;
-    }
-    k
-}
