@@ -118,8 +118,8 @@ fn main() -> ExitCode {
                     batches,
                 );
                 // the result is kept by reference, as a caller reads it: moving the whole
-                // `Result` into `black_box` copies it once more through memory just written
-                // (~6 ns per evaluation on this machine, more than evaluating `1` takes)
+                // `Result` into `black_box` would copy it once more through memory just
+                // written, a cost no caller pays (more than evaluating `1` takes)
                 let ev = measure(
                     || {
                         let r = c.evaluate(&vars);
