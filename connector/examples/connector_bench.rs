@@ -6,7 +6,7 @@
 //! the client it builds for itself.
 //!
 //! ```text
-//! cargo run --release -p connector --example bench
+//! cargo run --release -p connector --example connector_bench
 //! ```
 //! Environment: `BENCH_CONCURRENCY` (default 32), `BENCH_SEQUENTIAL` (timed sequential
 //! executions per side, default 5000), `BENCH_BLOCK` (sequential executions per block, sides
