@@ -80,6 +80,7 @@ mod auth;
 pub mod document;
 mod error;
 mod inputs;
+#[cfg(feature = "test-support")]
 pub mod loopback;
 pub mod outcome;
 pub mod proxy;

@@ -63,12 +63,22 @@ fn run_prints_one_json_outcome_and_exits_zero() {
 
 #[test]
 fn demo_runs_end_to_end_on_loopback() {
-    let (code, stdout) = connector(&["demo"]);
-    assert_eq!(code, Some(0));
-    let out: Json = serde_json::from_str(&stdout).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_connector"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout: Json = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo server answers only a request with the secret's bearer token.
     assert_eq!(
-        out,
+        stdout,
         json!({"outcome": "complete", "variables": {"name": "Ada Lovelace", "status": 200}})
+    );
+    // The URL and query parameters evaluated from the variables, as the server saw them.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(" received: GET /users/42?q=Berlin&units=metric\n"),
+        "{stderr}"
     );
 }
 
