@@ -3,3 +3,8 @@
 
 pub mod fixtures;
 pub mod tck;
+
+/// The Rust examples of the workspace README, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
