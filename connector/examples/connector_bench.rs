@@ -11,7 +11,7 @@
 //! Environment: `BENCH_CONCURRENCY` (default 32), `BENCH_SEQUENTIAL` (timed sequential
 //! executions per side, default 5000), `BENCH_BLOCK` (sequential executions per block, sides
 //! alternating by block, default 50), `BENCH_CONCURRENT` (executions per concurrent round,
-//! default 20000).
+//! default 5000).
 //!
 //! Prints a JSON summary: the median time per execution (connector vs plain) and the
 //! throughput of N concurrent executions (connector vs plain), with their ratios.
