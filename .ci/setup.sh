@@ -3,6 +3,9 @@
 #   build-essential - the C compiler for libcurl (curl-sys, static) and mimalloc
 #   pkg-config, libssl-dev - the system OpenSSL for libcurl (isahc), per-task TLS, https
 #                     proxies and the HTTPS test server/certificates
+#                     (the system's rather than one built from source by the openssl crate's
+#                     `vendored` feature, which would take several times as long as the
+#                     rest of a fresh build)
 #   ca-certificates - the system trust store
 #   tinyproxy   - the real HTTP proxy the connector proxy tests and fixtures start on 127.0.0.1
 # The tests start their own tinyproxy processes; the packaged service is stopped and disabled.
