@@ -92,6 +92,7 @@ pub mod secrets;
 pub mod template;
 mod tls;
 pub mod transport;
+pub mod worker;
 
 pub use auth::TokenCache;
 pub use document::{

@@ -241,6 +241,40 @@ impl Runtime {
     }
 }
 
+/// The task headers the REST connector reads from a job's `customHeaders`.
+const TASK_HEADERS: [&str; 4] = [
+    "resultVariable",
+    "resultExpression",
+    "errorExpression",
+    "retryBackoff",
+];
+
+impl Runtime {
+    /// Compile the output mapping of a job from its `customHeaders` (`resultVariable`,
+    /// `resultExpression`, `errorExpression`, `retryBackoff`; other headers are ignored), for
+    /// [`CompiledTemplate::execute_inputs_async`]. Cached like [`Runtime::compile`]: jobs of one
+    /// task share one compilation.
+    pub fn compile_headers(
+        &self,
+        headers: &serde_json::Map<String, Json>,
+    ) -> Result<CompiledTemplate, TemplateError> {
+        let mut task_headers = Vec::with_capacity(TASK_HEADERS.len());
+        for key in TASK_HEADERS {
+            match headers.get(key) {
+                None | Some(Json::Null) => {}
+                Some(Json::String(text)) => task_headers.push((key.to_string(), text.clone())),
+                Some(other) => task_headers.push((key.to_string(), other.to_string())),
+            }
+        }
+        self.compile(&Template {
+            job_type: HTTP_JSON_TYPE.to_string(),
+            inputs: Vec::new(),
+            task_headers,
+            retries: 3,
+        })
+    }
+}
+
 impl CompiledTemplate {
     /// Whether both handles share one compilation (the cache returned the same one).
     pub fn same_compilation(&self, other: &CompiledTemplate) -> bool {
@@ -267,15 +301,51 @@ impl CompiledTemplate {
     /// Execute a job that has `job_retries` retries left, asynchronously.
     pub async fn execute_job_async(&self, variables: &Json, job_retries: u32) -> Outcome {
         let mut redactor = Redactor::default();
-        let result = self.run(variables, &mut redactor).await;
-        self.compiled
-            .output
-            .finish(result, job_retries, &redactor)
-            .redact(&redactor)
+        let result = match self.evaluate_inputs(variables) {
+            Ok(inputs) => self.send(inputs, &mut redactor).await,
+            Err(e) => Err(e),
+        };
+        self.finish(result, job_retries, &redactor)
     }
 
-    async fn run(&self, variables: &Json, redactor: &mut Redactor) -> Result<Json, ConnectorError> {
-        let rt = &self.runtime;
+    /// Execute a job whose inputs are already evaluated: a Zeebe job's variables, to which
+    /// the cluster applied the task's input mappings before the job was created. The
+    /// template's own input mappings are not evaluated; secrets are substituted, the request
+    /// is sent and the task headers map the result. `job_retries` is the job's `retries`.
+    ///
+    /// ```no_run
+    /// # async fn demo(runtime: &connector::Runtime) {
+    /// let headers = serde_json::json!({"resultVariable": "user"});
+    /// let task = runtime.compile_headers(headers.as_object().unwrap()).unwrap();
+    /// let inputs = serde_json::json!({"method": "GET", "url": "http://127.0.0.1:8080/users/1"});
+    /// let outcome = task.execute_inputs_async(&inputs, 3).await;
+    /// # }
+    /// ```
+    pub async fn execute_inputs_async(&self, inputs: &Json, job_retries: u32) -> Outcome {
+        let mut redactor = Redactor::default();
+        let result = match inputs {
+            Json::Object(_) | Json::Null => self.send(inputs.clone(), &mut redactor).await,
+            _ => Err(ConnectorError::input(
+                "The job variables must be a JSON object",
+            )),
+        };
+        self.finish(result, job_retries, &redactor)
+    }
+
+    fn finish(
+        &self,
+        result: Result<Json, ConnectorError>,
+        job_retries: u32,
+        redactor: &Redactor,
+    ) -> Outcome {
+        self.compiled
+            .output
+            .finish(result, job_retries, redactor)
+            .redact(redactor)
+    }
+
+    /// The task's input mappings evaluated over the process variables, as JSON.
+    fn evaluate_inputs(&self, variables: &Json) -> Result<Json, ConnectorError> {
         let vars = match variables {
             Json::Null => Context::new(),
             // only the variables the inputs can read: a job's variables can be many and
@@ -297,7 +367,12 @@ impl CompiledTemplate {
             }
         };
         let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
-        let mut json = Json::Object(locals.to_json_map());
+        Ok(Json::Object(locals.to_json_map()))
+    }
+
+    /// Substitute secrets in the evaluated inputs, send the request and read the response.
+    async fn send(&self, mut json: Json, redactor: &mut Redactor) -> Result<Json, ConnectorError> {
+        let rt = &self.runtime;
         secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
         let input = request::parse(&json)?;
         let parts = request::check_url(&input.url, &rt.options)?;

@@ -2,7 +2,7 @@
 //! building the wire request (URL, query, headers, body, timeouts, redirects).
 
 mod blocklist;
-mod body;
+pub(crate) mod body;
 pub(crate) mod url;
 
 use std::time::Duration;

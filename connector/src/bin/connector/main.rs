@@ -3,9 +3,11 @@
 //! ```text
 //! connector run <template.json | model.bpmn --task ID> [--variables vars.json] [--secrets secrets.json]
 //!               [--ca-bundle ca.pem] [--documents DIR]
+//! connector worker [--address URL] [--auth-strategy NONE|BASIC|OAUTH] [--type T]... [options]
 //! connector demo
 //! ```
-//! Exit status: 0 for every outcome (complete, bpmnError, failed), 2 for unreadable input.
+//! Exit status: 0 for every outcome (complete, bpmnError, failed) and for a worker that shut
+//! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration.
 
 /// A fast general-purpose allocator (feature `mimalloc`, on by default): an execution allocates
 /// some seventy small blocks, and glibc's malloc spends as much on them as the rest of the
@@ -13,9 +15,6 @@
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-#[path = "connector/demo.rs"]
-mod demo;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,9 +56,15 @@ enum Command {
         #[arg(long)]
         documents: Option<PathBuf>,
     },
+    /// Serve a Camunda 8 cluster as a job worker: activate REST connector jobs, execute them,
+    /// answer the cluster; stop on SIGTERM/SIGINT.
+    Worker(Box<worker_cli::WorkerArgs>),
     /// Start a loopback HTTP server and run a sample template against it.
     Demo,
 }
+
+mod demo;
+mod worker_cli;
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
@@ -99,6 +104,7 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         documents,
     } = *args;
     let template = load_template(template, task)?;
+    let runtime = build_runtime(secrets, ca_bundle, documents)?;
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
             .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
@@ -107,6 +113,20 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
     if !variables.is_object() {
         return Err("the variables file must hold a JSON object".into());
     }
+    Ok(match runtime.compile(&template) {
+        Ok(task) => task.execute(&variables).to_json(),
+        Err(e) => json!({"outcome": "failed", "message": e.message, "retries": 0,
+                         "retryBackoff": null, "variables": {}}),
+    })
+}
+
+/// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables, an
+/// optional CA bundle and document folder.
+fn build_runtime(
+    secrets: Option<&Path>,
+    ca_bundle: Option<&Path>,
+    documents: Option<&Path>,
+) -> Result<Runtime, String> {
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
     let mut builder = Runtime::builder().secrets(connector::runtime::file_then_env_secrets(file));
     if let Some(path) = ca_bundle {
@@ -119,14 +139,9 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         builder = builder
             .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
     }
-    let runtime = builder
+    builder
         .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-    Ok(match runtime.compile(&template) {
-        Ok(task) => task.execute(&variables).to_json(),
-        Err(e) => json!({"outcome": "failed", "message": e.message, "retries": 0,
-                         "retryBackoff": null, "variables": {}}),
-    })
+        .map_err(|e| format!("cannot start the HTTP client: {e}"))
 }
 
 fn main() -> ExitCode {
@@ -148,6 +163,7 @@ fn main() -> ExitCode {
             documents: documents.as_deref(),
         }),
         Command::Demo => demo::run(),
+        Command::Worker(args) => return worker_cli::run(args),
     };
     match result {
         Ok(json) => {
