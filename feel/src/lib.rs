@@ -60,11 +60,6 @@ pub mod compatibility {
     #![doc = include_str!("../COMPATIBILITY.md")]
 }
 
-/// The examples of the crate's README, run as doctests.
-#[cfg(doctest)]
-#[doc = include_str!("../README.md")]
-struct ReadmeDoctests;
-
 mod builtins;
 pub mod cli;
 mod engine;
