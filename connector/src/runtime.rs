@@ -446,6 +446,28 @@ mod tests {
     fn assert_send<T: Send>(_: &T) {}
 
     #[test]
+    fn job_headers_compile_once_per_distinct_connector_headers() {
+        let runtime = Runtime::builder().build().unwrap();
+        let headers = |v: Json| v.as_object().cloned().unwrap_or_default();
+        let a = runtime
+            .compile_headers(&headers(serde_json::json!({"resultVariable": "r",
+                "resultExpression": "={x: response.status}", "elementTemplateVersion": "11"})))
+            .unwrap();
+        let b = runtime
+            .compile_headers(&headers(serde_json::json!({"resultVariable": "r",
+                "resultExpression": "={x: response.status}", "elementTemplateId": "other"})))
+            .unwrap();
+        assert!(a.same_compilation(&b), "other headers do not matter");
+        let c = runtime
+            .compile_headers(&headers(serde_json::json!({"resultVariable": "s"})))
+            .unwrap();
+        assert!(!a.same_compilation(&c));
+        assert_eq!(runtime.compilations(), 2);
+        let bad = runtime.compile_headers(&headers(serde_json::json!({"resultExpression": "={"})));
+        assert!(bad.unwrap_err().to_string().contains("resultExpression"));
+    }
+
+    #[test]
     fn runtime_templates_and_futures_can_cross_threads() {
         let runtime = Runtime::builder().build().unwrap();
         let template = Template::from_json_str(

@@ -104,7 +104,15 @@ impl HttpServer {
     pub fn start(
         handler: impl Fn(&Request, &Peer) -> Response + Send + Sync + 'static,
     ) -> std::io::Result<Self> {
-        let listener = TcpListener::bind("127.0.0.1:0")?;
+        HttpServer::start_on(0, handler)
+    }
+
+    /// Serve on 127.0.0.1:`port` (0: any free port).
+    pub fn start_on(
+        port: u16,
+        handler: impl Fn(&Request, &Peer) -> Response + Send + Sync + 'static,
+    ) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", port))?;
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);

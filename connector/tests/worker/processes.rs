@@ -250,3 +250,46 @@ fn http_get(url: &str) -> String {
     s.read_to_string(&mut out).expect("read");
     out
 }
+
+#[test]
+fn secrets_come_from_the_environment_and_a_file_and_stay_out_of_answers_and_logs() {
+    let cluster = LoopbackCluster::start().expect("cluster");
+    let server = target(|_| Duration::ZERO);
+    let dir = std::env::temp_dir().join(format!("worker-secrets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("secrets.json");
+    std::fs::write(&file, r#"{"FILE_KEY": "from-file-9f8e"}"#).expect("write");
+    let key = cluster.create_job(testkit::cluster::JobSpec::http_json(
+        serde_json::json!({"method": "GET", "url": format!("{}/s", server.url()),
+            "headers": {"X-Key": "{{secrets.FILE_KEY}}"},
+            "authentication": {"type": "bearer", "token": "{{secrets.ENV_TOKEN}}"}}),
+        serde_json::json!({"resultExpression": "={echo: response.body.path}"}),
+    ));
+    let file_arg = file.to_string_lossy().to_string();
+    let mut worker = Process::start(
+        &cluster,
+        "secrets",
+        &["--secrets", &file_arg],
+        &[("SECRET_ENV_TOKEN", "env-tok-7c6d")],
+    );
+    assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 1));
+    worker.signal("TERM");
+    assert!(worker
+        .wait(Duration::from_secs(10))
+        .is_some_and(|s| s.success()));
+    let seen = server.requests();
+    assert_eq!(seen[0].header("authorization"), Some("Bearer env-tok-7c6d"));
+    assert_eq!(seen[0].header("x-key"), Some("from-file-9f8e"));
+    let answer = cluster.commands();
+    assert_eq!(answer[0].key, key);
+    assert_eq!(
+        answer[0].body,
+        serde_json::json!({"variables": {"echo": "/s"}})
+    );
+    let stderr = worker.stderr_text();
+    assert!(
+        !stderr.contains("env-tok-7c6d") && !stderr.contains("from-file-9f8e"),
+        "{stderr}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

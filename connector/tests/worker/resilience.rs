@@ -147,3 +147,72 @@ fn basic_credentials_and_wrong_credentials() {
     assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 3));
     right.stop();
 }
+
+#[test]
+fn a_cluster_that_is_down_at_first_is_polled_with_backoff_until_it_is_up() {
+    // a port with nothing listening: connections are refused
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port");
+    let config = connector::worker::ClusterConfig::new(
+        &format!("http://127.0.0.1:{port}"),
+        ClusterAuth::None,
+    )
+    .expect("config");
+    let client = connector::worker::ClusterClient::new(config).expect("client");
+    let runtime = connector::Runtime::builder().build().expect("runtime");
+    let worker = connector::worker::Worker::new(runtime, client, options("refused"));
+    let metrics = worker.metrics();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let flag = stop.clone();
+    let thread = std::thread::spawn(move || worker.run(&flag));
+    std::thread::sleep(Duration::from_secs(2));
+    let refused = metrics.activation_errors.get();
+    // 50 ms growing ×1.6: about eight attempts in two seconds
+    assert!((4..=12).contains(&refused), "{refused}");
+    let cluster = LoopbackCluster::on_port(port, ClusterAuthMode::None).expect("cluster");
+    let server = target(|_| Duration::ZERO);
+    cluster.create_jobs(5, |i| get_job(&format!("{}/up/{i}", server.url())));
+    assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 5));
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    let _ = thread.join();
+    assert_eq!(metrics.completed.get(), 5);
+}
+
+#[test]
+fn several_job_types_in_turn_and_tenants() {
+    let cluster = LoopbackCluster::start().expect("cluster");
+    let server = target(|_| Duration::ZERO);
+    let job = |job_type: &str, tenant: &str, i: usize| {
+        let mut spec = get_job(&format!("{}/{job_type}/{tenant}/{i}", server.url()));
+        spec.job_type = job_type.to_string();
+        spec.tenant_id = tenant.to_string();
+        spec
+    };
+    cluster.create_jobs(3, |i| job("io.camunda:http-json:1", "acme", i));
+    cluster.create_jobs(3, |i| job("custom:rest", "acme", i));
+    let elsewhere = cluster.create_job(job("custom:rest", "globex", 0));
+    let mut opts = options("types");
+    opts.job_types = vec!["io.camunda:http-json:1".into(), "custom:rest".into()];
+    opts.tenant_ids = vec!["acme".into()];
+    let worker = InProcess::start(&cluster, ClusterAuth::None, opts);
+    assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 6));
+    worker.stop();
+    assert!(cluster
+        .job(&elsewhere)
+        .is_some_and(|j| j.activations.is_empty()));
+    let asked: std::collections::BTreeSet<String> = cluster
+        .activations()
+        .iter()
+        .map(|a| format!("{} {}", a.body["type"], a.body["tenantIds"]))
+        .collect();
+    assert_eq!(
+        asked.into_iter().collect::<Vec<_>>(),
+        vec![
+            "\"custom:rest\" [\"acme\"]".to_string(),
+            "\"io.camunda:http-json:1\" [\"acme\"]".to_string()
+        ]
+    );
+    assert_eq!(cluster.violations(), Vec::<String>::new());
+}

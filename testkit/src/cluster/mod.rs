@@ -148,6 +148,12 @@ impl LoopbackCluster {
 
     /// Start a cluster that demands `auth`.
     pub fn with_auth(auth: ClusterAuthMode) -> std::io::Result<Self> {
+        LoopbackCluster::on_port(0, auth)
+    }
+
+    /// Start a cluster on 127.0.0.1:`port` (0: any free port), e.g. where a worker has been
+    /// refused connections so far.
+    pub fn on_port(port: u16, auth: ClusterAuthMode) -> std::io::Result<Self> {
         let shared = Arc::new(Shared {
             jobs: Mutex::new(Jobs::default()),
             changed: Condvar::new(),
@@ -161,7 +167,7 @@ impl LoopbackCluster {
             unauthorized: Mutex::new(0),
         });
         let handler = shared.clone();
-        let server = HttpServer::start(move |req, peer| handler.route(req, peer))?;
+        let server = HttpServer::start_on(port, move |req, peer| handler.route(req, peer))?;
         Ok(LoopbackCluster { server, shared })
     }
 

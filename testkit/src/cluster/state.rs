@@ -102,6 +102,8 @@ pub(crate) fn now_ms() -> i64 {
 pub(crate) struct Jobs {
     pub(crate) by_key: HashMap<String, Job>,
     queue: VecDeque<String>,
+    /// The activated jobs' deadlines (a few hundred at most, unlike all jobs).
+    deadlines: HashMap<String, i64>,
     next_key: u64,
 }
 
@@ -130,14 +132,19 @@ impl Jobs {
     /// Activated jobs whose deadline passed become activatable again.
     pub(crate) fn expire(&mut self) {
         let now = now_ms();
-        for job in self.by_key.values_mut() {
-            if let JobState::Activated { deadline_ms, .. } = job.state {
-                if deadline_ms <= now {
-                    job.state = JobState::Activatable {
-                        not_before: Instant::now(),
-                    };
-                    self.queue.push_back(job.key.clone());
-                }
+        let expired: Vec<String> = self
+            .deadlines
+            .iter()
+            .filter(|(_, deadline)| **deadline <= now)
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in expired {
+            self.deadlines.remove(&key);
+            if let Some(job) = self.by_key.get_mut(&key) {
+                job.state = JobState::Activatable {
+                    not_before: Instant::now(),
+                };
+                self.queue.push_back(key);
             }
         }
     }
@@ -157,6 +164,11 @@ impl Jobs {
         let mut taken = Vec::new();
         let mut keep = VecDeque::with_capacity(self.queue.len());
         while let Some(key) = self.queue.pop_front() {
+            if taken.len() >= max {
+                keep.push_back(key);
+                keep.extend(self.queue.drain(..));
+                break;
+            }
             let Some(job) = self.by_key.get_mut(&key) else {
                 continue;
             };
@@ -168,17 +180,17 @@ impl Jobs {
             } else {
                 tenants.contains(&job.spec.tenant_id)
             };
-            if taken.len() < max && not_before <= now && job.spec.job_type == job_type && tenant_ok
-            {
+            if not_before <= now && job.spec.job_type == job_type && tenant_ok {
                 job.state = JobState::Activated {
                     worker: worker.to_string(),
                     deadline_ms,
                 };
                 job.activations.push(worker.to_string());
                 taken.push(job.clone());
-            } else {
-                keep.push_back(key);
+                self.deadlines.insert(key, deadline_ms);
+                continue;
             }
+            keep.push_back(key);
         }
         self.queue = keep;
         taken
@@ -195,6 +207,7 @@ impl Jobs {
     }
 
     pub(crate) fn complete(&mut self, key: &str, body: &Json) {
+        self.deadlines.remove(key);
         if let Some(job) = self.by_key.get_mut(key) {
             job.accepted += 1;
             job.state = JobState::Completed {
@@ -204,6 +217,7 @@ impl Jobs {
     }
 
     pub(crate) fn throw_error(&mut self, key: &str, body: &Json) {
+        self.deadlines.remove(key);
         if let Some(job) = self.by_key.get_mut(key) {
             job.accepted += 1;
             job.state = JobState::ErrorThrown { body: body.clone() };
@@ -211,6 +225,7 @@ impl Jobs {
     }
 
     pub(crate) fn fail(&mut self, key: &str, body: &Json) {
+        self.deadlines.remove(key);
         let retries = body
             .get("retries")
             .and_then(Json::as_i64)
