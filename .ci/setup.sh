@@ -8,11 +8,13 @@
 #                     rest of a fresh build)
 #   ca-certificates - the system trust store
 #   tinyproxy   - the real HTTP proxy the connector proxy tests and fixtures start on 127.0.0.1
+#   procps      - `kill`, with which the worker tests signal worker processes (not in a
+#                 minimal Debian)
 # The tests start their own tinyproxy processes; the packaged service is stopped and disabled.
 set -euo pipefail
 
 # Keep in step with README.md, Set-up.
-packages=(build-essential pkg-config libssl-dev ca-certificates tinyproxy)
+packages=(build-essential pkg-config libssl-dev ca-certificates tinyproxy procps)
 
 missing=()
 for p in "${packages[@]}"; do
