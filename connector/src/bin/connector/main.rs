@@ -56,6 +56,9 @@ enum Command {
         /// A directory used as the document store (uploads, storeResponse).
         #[arg(long)]
         documents: Option<PathBuf>,
+        /// Tests only: send every request to this origin (see route.rs).
+        #[arg(long, hide = true)]
+        route_to: Option<String>,
     },
     /// Serve a Camunda 8 cluster as a job worker: activate REST connector jobs, execute them,
     /// answer the cluster; stop on SIGTERM/SIGINT.
@@ -64,6 +67,7 @@ enum Command {
     Demo,
 }
 
+mod route;
 mod worker_cli;
 
 fn read(path: &Path) -> Result<String, String> {
@@ -92,6 +96,7 @@ struct RunArgs<'a> {
     secrets: Option<&'a Path>,
     ca_bundle: Option<&'a Path>,
     documents: Option<&'a Path>,
+    route_to: Option<&'a str>,
 }
 
 fn run(args: &RunArgs<'_>) -> Result<Json, String> {
@@ -102,9 +107,10 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         secrets,
         ca_bundle,
         documents,
+        route_to,
     } = *args;
     let template = load_template(template, task)?;
-    let runtime = build_runtime(secrets, ca_bundle, documents)?;
+    let runtime = build_runtime(secrets, ca_bundle, documents, route_to)?;
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
             .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
@@ -126,6 +132,7 @@ fn build_runtime(
     secrets: Option<&Path>,
     ca_bundle: Option<&Path>,
     documents: Option<&Path>,
+    route_to: Option<&str>,
 ) -> Result<Runtime, String> {
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
     let mut builder = Runtime::builder().secrets(connector::runtime::file_then_env_secrets(file));
@@ -138,6 +145,15 @@ fn build_runtime(
     if let Some(dir) = documents {
         builder = builder
             .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
+    }
+    if let Some(origin) = route_to {
+        let options = connector::ClientOptions::default();
+        let inner = connector::IsahcTransport::new(&options)
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        builder = builder.transport(route::Routed {
+            inner,
+            origin: origin.to_string(),
+        });
     }
     builder
         .build()
@@ -208,6 +224,7 @@ fn main() -> ExitCode {
             secrets,
             ca_bundle,
             documents,
+            route_to,
         } => run(&RunArgs {
             template,
             task: task.as_deref(),
@@ -215,6 +232,7 @@ fn main() -> ExitCode {
             secrets: secrets.as_deref(),
             ca_bundle: ca_bundle.as_deref(),
             documents: documents.as_deref(),
+            route_to: route_to.as_deref(),
         }),
         Command::Demo => demo(),
         Command::Worker(args) => return worker_cli::run(args),
