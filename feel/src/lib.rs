@@ -20,7 +20,8 @@
 //! hard [`Error`]s.
 //!
 //! See [`compatibility`] for where this engine follows the DMN 1.5 specification rather
-//! than Camunda's engine.
+//! than Camunda's engine, and what an engine built in the Camunda [`Dialect`]
+//! (`Engine::builder().dialect(Dialect::Camunda).build()`) does there instead.
 
 pub mod compatibility {
     //! Where this engine follows the DMN 1.5 specification rather than Camunda's engine.
@@ -29,6 +30,7 @@ pub mod compatibility {
 
 mod builtins;
 pub mod cli;
+mod dialect;
 mod engine;
 mod error;
 mod eval;
@@ -36,8 +38,9 @@ mod syntax;
 mod value;
 
 pub use builtins::{NativeFn, Registry};
+pub use dialect::{Dialect, UnknownDialect};
 pub(crate) use engine::EngineInner;
-pub use engine::{Engine, Evaluation, Expression, Limits, UnaryTests};
+pub use engine::{Engine, EngineBuilder, Evaluation, Expression, Limits, UnaryTests};
 pub use error::{render_caret, Error, ErrorKind, Span, Warning, WarningKind};
 pub use eval::types::{conform, instance_of};
 pub use eval::{ops, State};
@@ -45,6 +48,6 @@ pub use syntax::ast::Type;
 pub use value::number::{format_decimal, parse_decimal};
 pub use value::temporal;
 pub use value::{
-    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, Range, SmolStr, Time,
-    Value, ValueKind, YmDuration, Zone,
+    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, InDialect, Range,
+    SmolStr, Time, Value, ValueKind, YmDuration, Zone,
 };

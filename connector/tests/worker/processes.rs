@@ -107,7 +107,13 @@ fn sigterm_finishes_jobs_in_flight_activates_nothing_new_and_exits_0() {
     assert!(cluster.wait_until(Duration::from_secs(10), |s| s.activated == 10));
     // the counters are served while it runs
     let metrics_url = wait_for_line(&worker, "metrics on http://");
-    let text = http_get(&metrics_url);
+    // the cluster counts a job as activated before the worker has read the reply
+    let until = Instant::now() + Duration::from_secs(5);
+    let mut text = http_get(&metrics_url);
+    while !text.contains("connector_worker_jobs_activated_total 10") && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+        text = http_get(&metrics_url);
+    }
     assert!(
         text.contains("connector_worker_jobs_activated_total 10"),
         "{text}"

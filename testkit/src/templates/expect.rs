@@ -11,7 +11,8 @@ use super::variants::Variant;
 
 /// The evaluated inputs of a variant, or why they cannot be evaluated.
 pub fn inputs(variant: &Variant) -> Result<Map<String, Json>, String> {
-    let engine = Engine::new();
+    // Zeebe maps inputs with Camunda's FEEL engine
+    let engine = Engine::builder().dialect(feel::Dialect::Camunda).build();
     let mut vars = Map::new();
     for (source, target) in &variant.inputs {
         let value = match source.strip_prefix('=') {
