@@ -23,6 +23,17 @@ use testkit::templates::{self, bpmn, expect, ElementTemplate, Variant, TASK_ID};
 
 const TABLE: &str = "docs/element-templates.md";
 
+/// The authentication types of Camunda's REST connector (8.9, and `oauth-refresh-token` from
+/// 8.10, which the newest templates offer).
+const KNOWN_AUTH_TYPES: [&str; 6] = [
+    "apiKey",
+    "basic",
+    "bearer",
+    "noAuth",
+    "oauth-client-credentials-flow",
+    "oauth-refresh-token",
+];
+
 /// How one variant ended.
 #[derive(Clone, Debug, PartialEq)]
 enum Verdict {
@@ -205,6 +216,51 @@ fn run_variant(template: &ElementTemplate, variant: &Variant, dir: &Path, index:
             };
         }
     };
+    // an authentication type Camunda's connector does not know fails its deserialisation
+    let auth_type = inputs
+        .get("authentication")
+        .and_then(|a| a.get("type"))
+        .map(text)
+        .unwrap_or_default();
+    if !auth_type.is_empty() && !KNOWN_AUTH_TYPES.contains(&auth_type.as_str()) {
+        return if kind == "failed"
+            && requests.is_empty()
+            && message.starts_with(&format!("Could not resolve type id '{auth_type}'"))
+        {
+            Verdict::RejectedAsCamunda
+        } else {
+            Verdict::Fail(format!(
+                "Camunda rejects authentication type {auth_type}; ours: {kind} {message}"
+            ))
+        };
+    }
+    // the fields each authentication type requires (Camunda validates them before sending)
+    let auth = inputs.get("authentication");
+    let required: &[&str] = match auth_type.as_str() {
+        "bearer" => &["token"],
+        "basic" => &["username"],
+        "apiKey" => &["name", "value"],
+        "oauth-client-credentials-flow" => &["oauthTokenEndpoint", "clientId", "clientSecret"],
+        "oauth-refresh-token" => &["oauthTokenEndpoint", "clientId", "refreshToken"],
+        _ => &[],
+    };
+    if let Some(missing) = required.iter().find(|f| {
+        auth.and_then(|a| a.get(**f))
+            .is_none_or(|v| v.is_null() || text(v).trim().is_empty())
+    }) {
+        let field = format!("authentication.{missing}");
+        return if kind == "failed"
+            && requests.is_empty()
+            && message.contains("Found constraints violated while validating input")
+            && message.contains(&field)
+        {
+            Verdict::RejectedAsCamunda
+        } else {
+            Verdict::Fail(format!(
+                "without {field} Camunda rejects the inputs; ours: {kind} {message}"
+            ))
+        };
+    }
     let url = inputs.get("url").map(text).unwrap_or_default();
     let method = inputs.get("method").map(text).unwrap_or_default();
     if url.trim().is_empty() || method.trim().is_empty() || url == "null" || method == "null" {

@@ -115,7 +115,7 @@ fn significant(p: &Property, refs: &BTreeSet<String>) -> bool {
     p.kind == "Dropdown"
         && p.choices.len() > 1
         && (p.id.as_ref().is_some_and(|id| refs.contains(id))
-            || matches!(&p.binding, Binding::Input(n) if n == "method" || n == "authentication.type" || refs.contains(n)))
+            || matches!(&p.binding, Binding::Input(n) if n == "method" || n.starts_with("authentication.") || refs.contains(n)))
 }
 
 /// Every variant of `t`.
@@ -162,22 +162,52 @@ fn enumerate(
     }
 }
 
+/// Whether an input holds a credential a user would type in (or keep as a secret).
+fn credential(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    if lower.starts_with("clienttls.") {
+        return false; // client certificates are optional and come as a set
+    }
+    let last = lower.rsplit('.').next().unwrap_or(&lower);
+    [
+        "token",
+        "password",
+        "secret",
+        "apikey",
+        "api_key",
+        "pat",
+        "privatekey",
+        "refreshtoken",
+    ]
+    .iter()
+    .any(|k| last.ends_with(k))
+        || (lower.starts_with("authentication.")
+            && ["value", "username", "clientid", "name"].contains(&last))
+}
+
+/// Every `{{secrets.NAME}}` (and `secrets.NAME`) in `text`.
+fn secret_names(text: &str, out: &mut BTreeMap<String, String>) {
+    let mut rest = text;
+    while let Some(i) = rest.find("secrets.") {
+        let tail = &rest[i + "secrets.".len()..];
+        let name: String = tail
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if !name.is_empty() {
+            out.entry(name.clone())
+                .or_insert_with(|| format!("gen-secret-{}", name.to_ascii_lowercase()));
+        }
+        rest = &tail[name.len()..];
+    }
+}
+
 /// A generated value for a required property that has none, matching its pattern if it
 /// has one; secrets for credentials.
 fn generate(p: &Property, name: &str, secrets: &mut BTreeMap<String, String>) -> String {
     let lower = name.to_ascii_lowercase();
-    let credential = [
-        "token", "password", "secret", "apikey", "api_key", "key", "value",
-    ]
-    .iter()
-    .any(|k| lower.ends_with(k))
-        && (lower.contains("auth")
-            || lower.contains("token")
-            || lower.contains("secret")
-            || lower.contains("password")
-            || lower.contains("key"));
     let mut candidates: Vec<String> = Vec::new();
-    if credential {
+    if credential(name) {
         let secret = name
             .chars()
             .map(|c| {
@@ -201,7 +231,11 @@ fn generate(p: &Property, name: &str, secrets: &mut BTreeMap<String, String>) ->
         .chars()
         .filter(char::is_ascii_alphanumeric)
         .collect();
-    if lower.contains("url") || lower.contains("endpoint") || lower.contains("host") {
+    if lower.contains("url")
+        || lower.contains("uri")
+        || lower.contains("endpoint")
+        || lower.contains("host")
+    {
         candidates.push(format!("https://api.example.com/{word}"));
     }
     if p.kind == "Number" {
@@ -280,7 +314,12 @@ fn apply(t: &ElementTemplate, values: &[Option<Json>], on: &[bool], fixed: &[usi
                 }
             });
         }
-        if value.is_none() && p.not_empty {
+        if value.is_none() && p.kind == "Dropdown" {
+            value = p.choices.first().map(text);
+        }
+        if value.is_none()
+            && (p.not_empty || (matches!(p.binding, Binding::Input(_)) && credential(&name)))
+        {
             value = Some(generate(p, &name, &mut variant.secrets));
         }
         if p.feel.as_deref() == Some("required") {
@@ -295,6 +334,7 @@ fn apply(t: &ElementTemplate, values: &[Option<Json>], on: &[bool], fixed: &[usi
         let Some(value) = value else {
             continue; // empty: Modeler writes no mapping
         };
+        secret_names(&value, &mut variant.secrets);
         match &p.binding {
             Binding::Input(target) => match variant.inputs.iter_mut().find(|(_, t)| t == target) {
                 Some(slot) => slot.0 = value,
