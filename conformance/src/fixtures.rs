@@ -1,10 +1,12 @@
 //! FEEL fixtures: `fixtures/feel/<area>/<case>.feel`.
 //!
-//! If the file has a line that is exactly `---`, the text before it is a JSON object of
-//! variables and the text after it is the expression; otherwise the whole file is the
-//! expression.
+//! A first line `dialect: camunda` (or `dialect: dmn`) names the dialect the fixture runs
+//! in; without it, fixtures under `fixtures/feel/camunda/` run in the Camunda dialect and
+//! the others in the DMN dialect. If the rest has a line that is exactly `---`, the text
+//! before it is a JSON object of variables and the text after it is the expression;
+//! otherwise the whole rest is the expression.
 
-use feel::{Context, Engine, Value};
+use feel::{Context, Dialect, Engine, Value};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 
 /// A parsed fixture.
@@ -14,11 +16,21 @@ pub struct Fixture {
     pub vars: serde_json::Value,
     /// The expression text (without trailing whitespace).
     pub expression: String,
+    /// The dialect the fixture names in its first line, if it names one.
+    pub dialect: Option<Dialect>,
 }
 
 impl Fixture {
     /// Parse a fixture file's text.
     pub fn parse(text: &str) -> Result<Fixture, String> {
+        let (dialect, text) = match text.strip_prefix("dialect:") {
+            Some(rest) => {
+                let (name, rest) = rest.split_once('\n').unwrap_or((rest, ""));
+                let dialect = name.parse::<Dialect>().map_err(|e| e.to_string())?;
+                (Some(dialect), rest)
+            }
+            None => (None, text),
+        };
         let mut before = String::new();
         let mut lines = text.split_inclusive('\n');
         let mut split = false;
@@ -33,6 +45,7 @@ impl Fixture {
             return Ok(Fixture {
                 vars: serde_json::Value::Object(serde_json::Map::new()),
                 expression: text.trim_end().to_string(),
+                dialect,
             });
         }
         let vars: serde_json::Value = serde_json::from_str(&before)
@@ -43,6 +56,7 @@ impl Fixture {
         Ok(Fixture {
             vars,
             expression: lines.collect::<String>().trim_end().to_string(),
+            dialect,
         })
     }
 
@@ -62,7 +76,7 @@ impl Fixture {
             .and_then(|expr| expr.evaluate(&ctx));
         match result {
             Ok(out) => {
-                let mut text = render_value(&out.value);
+                let mut text = render_value(&out.value, engine.dialect());
                 for w in &out.warnings {
                     text.push_str(&format!("\nwarning {}: {}", w.kind.name(), w.message));
                 }
@@ -113,9 +127,9 @@ impl Serialize for PlainJson<'_> {
     }
 }
 
-/// `<FEEL text>` and its kind on the next line.
-fn render_value(v: &Value) -> String {
-    format!("{v}\nkind: {}", v.kind())
+/// `<FEEL text>` (in the dialect) and its kind on the next line.
+fn render_value(v: &Value, dialect: Dialect) -> String {
+    format!("{}\nkind: {}", v.display_in(dialect), v.kind())
 }
 
 #[cfg(test)]
@@ -137,6 +151,18 @@ mod tests {
             f.context().get("a b").map(ToString::to_string),
             Some("[1, \"x\"]".into())
         );
+    }
+
+    #[test]
+    fn a_first_line_names_the_dialect() {
+        let f = Fixture::parse("dialect: camunda\n{\"a\": 1}\n---\na\n").unwrap();
+        assert_eq!(f.dialect, Some(Dialect::Camunda));
+        assert_eq!(f.expression, "a");
+        let f = Fixture::parse("dialect: dmn\n1 + 1\n").unwrap();
+        assert_eq!(f.dialect, Some(Dialect::Dmn));
+        assert_eq!(f.expression, "1 + 1");
+        assert_eq!(Fixture::parse("1 + 1").unwrap().dialect, None);
+        assert!(Fixture::parse("dialect: scala\n1").is_err());
     }
 
     #[test]

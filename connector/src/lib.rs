@@ -104,6 +104,6 @@ pub use secrets::{
 };
 pub use template::{Input, Template};
 pub use transport::{
-    ClientOptions, ClientTls, IsahcTransport, ProxyOptions, ProxyServer, TlsOptions, Transport,
-    WireRequest, WireResponse, DEFAULT_MAX_RESPONSE_BYTES,
+    ClientOptions, ClientTls, IsahcTransport, ProxyOptions, ProxyServer, SendFuture, TlsOptions,
+    Transport, WireRequest, WireResponse, DEFAULT_MAX_RESPONSE_BYTES,
 };

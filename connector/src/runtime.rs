@@ -36,6 +36,7 @@ pub struct RuntimeBuilder {
     options: ClientOptions,
     transport: Option<Arc<dyn Transport>>,
     token_cache: TokenCache,
+    dialect: feel::Dialect,
 }
 
 impl RuntimeBuilder {
@@ -71,13 +72,21 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The FEEL dialect templates are evaluated in (default: [`feel::Dialect::Camunda`], so
+    /// expressions give what they give in Camunda 8; [`feel::Dialect::Dmn`] for the DMN 1.5
+    /// specification).
+    pub fn dialect(mut self, dialect: feel::Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
     /// Build the runtime.
     pub fn build(self) -> Result<Runtime, TransportError> {
         let transport = match self.transport {
             Some(t) => t,
             None => Arc::new(IsahcTransport::new(&self.options)?),
         };
-        let mut engine = Engine::new();
+        let mut engine = Engine::builder().dialect(self.dialect).build();
         register_functions(&mut engine);
         Ok(Runtime {
             inner: Arc::new(Inner {
@@ -167,6 +176,7 @@ impl Runtime {
             options: ClientOptions::default(),
             transport: None,
             token_cache: TokenCache::default(),
+            dialect: feel::Dialect::Camunda,
         }
     }
 
@@ -480,5 +490,25 @@ mod tests {
         let vars = serde_json::json!({});
         let future = task.execute_async(&vars);
         assert_send(&future);
+    }
+
+    #[test]
+    fn templates_evaluate_in_the_camunda_dialect_unless_told_otherwise() {
+        let zero = |runtime: &Runtime| {
+            let out = runtime
+                .engine()
+                .evaluate("string(duration(\"PT0S\"))", &Context::new())
+                .unwrap();
+            out.value
+        };
+        let camunda = Runtime::builder().build().unwrap();
+        assert_eq!(camunda.engine().dialect(), feel::Dialect::Camunda);
+        assert_eq!(zero(&camunda), Value::from("P0D"));
+        let dmn = Runtime::builder()
+            .dialect(feel::Dialect::Dmn)
+            .build()
+            .unwrap();
+        assert_eq!(dmn.engine().dialect(), feel::Dialect::Dmn);
+        assert_eq!(zero(&dmn), Value::from("PT0S"));
     }
 }

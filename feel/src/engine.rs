@@ -3,17 +3,20 @@
 use std::sync::Arc;
 
 use crate::builtins::Registry;
+use crate::dialect::Dialect;
 use crate::error::{Error, Warning};
 use crate::eval::{self, State};
 use crate::syntax::{self, ast::Node, names::NameMatcher};
 use crate::value::temporal;
 use crate::value::{Context, DateTime, Value};
 
-/// Names always recognised when tokenising: function names and multi-word properties.
+/// Names always recognised when tokenising: function names (and those the dialect lacks) and
+/// multi-word properties.
 fn known_names(registry: &Registry) -> impl Iterator<Item = &str> {
     registry
         .names()
         .map(|n| n.as_ref())
+        .chain(registry.absent_names())
         .chain(syntax::MULTI_WORD_PROPERTIES.iter().copied())
 }
 
@@ -49,6 +52,7 @@ pub(crate) struct EngineInner {
     pub(crate) clock: Clock,
     pub(crate) limits: Limits,
     pub(crate) names: NameMatcher,
+    pub(crate) dialect: Dialect,
 }
 
 impl Clone for EngineInner {
@@ -58,6 +62,7 @@ impl Clone for EngineInner {
             clock: self.clock.clone(),
             limits: self.limits.clone(),
             names: self.names.clone(),
+            dialect: self.dialect,
         }
     }
 }
@@ -81,17 +86,29 @@ impl Default for Engine {
 }
 
 impl Engine {
-    /// An engine with every built-in function.
+    /// An engine with every built-in function, in the DMN dialect.
     pub fn new() -> Self {
-        Self::with_registry(Registry::standard())
+        Self::with_registry(Registry::standard(), Dialect::Dmn)
     }
 
-    /// An engine with no functions at all.
+    /// An engine with no functions at all, in the DMN dialect.
     pub fn empty() -> Self {
-        Self::with_registry(Registry::default())
+        Self::with_registry(Registry::default(), Dialect::Dmn)
     }
 
-    fn with_registry(registry: Registry) -> Self {
+    /// A builder, to choose the dialect (and the clock and limits) before building.
+    ///
+    /// ```
+    /// use feel::{Dialect, Engine};
+    /// let engine = Engine::builder().dialect(Dialect::Camunda).build();
+    /// assert_eq!(engine.dialect(), Dialect::Camunda);
+    /// assert_eq!(Engine::new().dialect(), Dialect::Dmn);
+    /// ```
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    fn with_registry(registry: Registry, dialect: Dialect) -> Self {
         let names = NameMatcher::new(known_names(&registry));
         Engine {
             inner: Arc::new(EngineInner {
@@ -99,8 +116,14 @@ impl Engine {
                 clock: Arc::new(temporal::system_now),
                 limits: Limits::default(),
                 names,
+                dialect,
             }),
         }
+    }
+
+    /// The dialect this engine compiles and evaluates in.
+    pub fn dialect(&self) -> Dialect {
+        self.inner.dialect
     }
 
     fn inner_mut(&mut self) -> &mut EngineInner {
@@ -197,6 +220,46 @@ impl Engine {
     pub fn evaluate(&self, text: &str, vars: &Context) -> Result<Evaluation, Error> {
         let names: Vec<&str> = vars.keys().map(|k| k.as_ref()).collect();
         self.compile_with_names(text, &names)?.evaluate(vars)
+    }
+}
+
+/// Builds an [`Engine`]: its dialect, limits and clock.
+#[derive(Default)]
+pub struct EngineBuilder {
+    dialect: Dialect,
+    limits: Option<Limits>,
+    clock: Option<Clock>,
+}
+
+impl EngineBuilder {
+    /// The dialect (default: [`Dialect::Dmn`]).
+    pub fn dialect(mut self, dialect: Dialect) -> Self {
+        self.dialect = dialect;
+        self
+    }
+
+    /// The resource limits (default: [`Limits::default`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = Some(limits);
+        self
+    }
+
+    /// The clock `now()` and `today()` read (default: the system clock).
+    pub fn clock(mut self, clock: impl Fn() -> DateTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The engine, with every built-in function of its dialect.
+    pub fn build(self) -> Engine {
+        let mut engine = Engine::with_registry(Registry::for_dialect(self.dialect), self.dialect);
+        if let Some(limits) = self.limits {
+            engine.set_limits(limits);
+        }
+        if let Some(clock) = self.clock {
+            engine.inner_mut().clock = clock;
+        }
+        engine
     }
 }
 

@@ -51,7 +51,8 @@
 //! to `serde_json`. [`cli`] holds the `feel` command's typed JSON encoding and batch runner.
 //!
 //! See [`compatibility`] for where this engine follows the DMN 1.5 specification rather
-//! than Camunda's engine.
+//! than Camunda's engine, and what an engine built in the Camunda [`Dialect`]
+//! (`Engine::builder().dialect(Dialect::Camunda).build()`) does there instead.
 
 #![warn(missing_docs)]
 
@@ -62,6 +63,7 @@ pub mod compatibility {
 
 mod builtins;
 pub mod cli;
+mod dialect;
 mod engine;
 mod error;
 mod eval;
@@ -69,8 +71,9 @@ mod syntax;
 mod value;
 
 pub use builtins::{NativeFn, Registry};
+pub use dialect::{Dialect, UnknownDialect};
 pub(crate) use engine::EngineInner;
-pub use engine::{Engine, Evaluation, Expression, Limits, UnaryTests};
+pub use engine::{Engine, EngineBuilder, Evaluation, Expression, Limits, UnaryTests};
 pub use error::{render_caret, Error, ErrorKind, Span, Warning, WarningKind};
 pub use eval::types::{conform, instance_of};
 pub use eval::{ops, State};
@@ -78,6 +81,6 @@ pub use syntax::ast::Type;
 pub use value::number::{format_decimal, parse_decimal};
 pub use value::temporal;
 pub use value::{
-    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, Range, SmolStr, Time,
-    Value, ValueKind, YmDuration, Zone,
+    Args, Callable, Context, Date, DateTime, Decimal, DtDuration, Function, InDialect, Range,
+    SmolStr, Time, Value, ValueKind, YmDuration, Zone,
 };

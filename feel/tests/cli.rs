@@ -189,3 +189,20 @@ fn batch_missing_file_exits_2() {
         stderr(&out)
     );
 }
+
+#[test]
+fn dialect_flag_chooses_camunda_or_dmn() {
+    let expr = "[@\"PT0S\", {a: 1}]";
+    let camunda = feel(&["eval", expr, "--dialect", "camunda"], "");
+    assert_eq!(stdout(&camunda), "[@\"P0D\", {a:1}]\n");
+    let dmn = feel(&["eval", expr, "--dialect", "dmn"], "");
+    assert_eq!(stdout(&dmn), "[@\"PT0S\", {a: 1}]\n");
+    assert_eq!(stdout(&feel(&["eval", expr], "")), stdout(&dmn));
+    let bad = feel(&["eval", expr, "--dialect", "scala"], "");
+    assert_eq!(bad.status.code(), Some(2));
+    let case = r#"{"id": 1, "expression": "duration(\"P0M\")"}"#;
+    let batch = feel(&["batch", "--dialect", "camunda"], case);
+    assert_eq!(lines(&batch)[0]["result"]["duration"], "P0Y");
+    let batch = feel(&["batch"], case);
+    assert_eq!(lines(&batch)[0]["result"]["duration"], "P0M");
+}

@@ -1,6 +1,6 @@
 //! Property tests: no input makes the engine panic, and values survive a JSON round trip.
 
-use feel::{Context, Engine, Value};
+use feel::{Context, Dialect, Engine, Value};
 use proptest::prelude::*;
 
 /// Fragments that combine into (mostly) FEEL-looking text, so the search reaches deep into
@@ -96,18 +96,22 @@ proptest! {
 
     #[test]
     fn compile_and_evaluate_never_panic(text in feelish()) {
-        let engine = Engine::new();
-        if let Ok(expr) = engine.compile_with_names(&text, &["x", "y"]) {
-            let _ = expr.evaluate(&vars());
+        for dialect in [Dialect::Dmn, Dialect::Camunda] {
+            let engine = Engine::builder().dialect(dialect).build();
+            if let Ok(expr) = engine.compile_with_names(&text, &["x", "y"]) {
+                let _ = expr.evaluate(&vars());
+            }
+            let _ = engine.compile_unary_tests(&text).map(|t| t.evaluate(&Value::from(1), &vars()));
         }
-        let _ = engine.compile_unary_tests(&text).map(|t| t.evaluate(&Value::from(1), &vars()));
     }
 
     #[test]
     fn arbitrary_text_never_panics(text in any::<String>()) {
-        let engine = Engine::new();
-        if let Ok(expr) = engine.compile(&text) {
-            let _ = expr.evaluate(&Context::new());
+        for dialect in [Dialect::Dmn, Dialect::Camunda] {
+            let engine = Engine::builder().dialect(dialect).build();
+            if let Ok(expr) = engine.compile(&text) {
+                let _ = expr.evaluate(&Context::new());
+            }
         }
     }
 

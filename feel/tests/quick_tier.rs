@@ -2,7 +2,7 @@
 //! concatenation evaluated without evaluation state) against the full evaluator: over generated
 //! expressions and variables of every type, both give the same value and the same warnings.
 
-use feel::{Context, Engine, Value};
+use feel::{Context, Dialect, Engine, Value};
 use proptest::prelude::*;
 
 fn leaf() -> impl Strategy<Value = String> {
@@ -103,15 +103,17 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
     #[test]
     fn quick_tier_agrees_with_the_full_evaluator(text in expr(), vars in vars()) {
-        let engine = Engine::new();
-        let compiled = engine.compile(&text).unwrap();
-        // twice: the lookup hints remembered by the first evaluation are used by the second
-        for _ in 0..2 {
-            prop_assert_eq!(
-                outcome(compiled.evaluate(&vars)),
-                outcome(compiled.evaluate_full(&vars)),
-                "{}", text
-            );
+        for dialect in [Dialect::Dmn, Dialect::Camunda] {
+            let engine = Engine::builder().dialect(dialect).build();
+            let compiled = engine.compile(&text).unwrap();
+            // twice: the lookup hints remembered by the first evaluation are used by the second
+            for _ in 0..2 {
+                prop_assert_eq!(
+                    outcome(compiled.evaluate(&vars)),
+                    outcome(compiled.evaluate_full(&vars)),
+                    "{} ({})", text, dialect
+                );
+            }
         }
     }
 }

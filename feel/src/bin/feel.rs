@@ -1,7 +1,7 @@
 //! `feel`: evaluate FEEL (DMN 1.5) expressions from the command line.
 //!
-//! - `feel eval '<expression>' [--context file.json] [--var name=<json>]… [--json]`
-//! - `feel batch [FILE|-]`: JSON-lines cases in the DMN TCK corpus format.
+//! - `feel eval '<expression>' [--context file.json] [--var name=<json>]… [--json] [--dialect camunda|dmn]`
+//! - `feel batch [FILE|-] [--dialect camunda|dmn]`: JSON-lines cases in the DMN TCK corpus format.
 //!
 //! Exit codes: 0 success, 1 the expression failed (syntax error or other hard error),
 //! 2 bad input (unreadable or invalid files, bad `--var`, bad arguments).
@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use feel::Dialect;
 
 /// Evaluate FEEL (DMN 1.5) expressions.
 #[derive(Parser)]
@@ -42,6 +43,9 @@ enum Command {
         /// Print the result as JSON instead of FEEL text.
         #[arg(long)]
         json: bool,
+        /// The FEEL dialect: `dmn` (the DMN 1.5 specification) or `camunda` (Camunda 8).
+        #[arg(long, default_value = "dmn", value_name = "camunda|dmn")]
+        dialect: Dialect,
     },
     /// Run JSON-lines cases (DMN TCK corpus format) and print one JSON result line per case.
     ///
@@ -50,6 +54,9 @@ enum Command {
         /// The input file; `-` (the default) reads stdin.
         #[arg(default_value = "-")]
         file: String,
+        /// The FEEL dialect: `dmn` (the DMN 1.5 specification) or `camunda` (Camunda 8).
+        #[arg(long, default_value = "dmn", value_name = "camunda|dmn")]
+        dialect: Dialect,
     },
 }
 
@@ -61,7 +68,8 @@ fn main() -> ExitCode {
             context,
             vars,
             json,
-        } => eval::run(&expression, context.as_deref(), &vars, json),
-        Command::Batch { file } => batch::run(&file),
+            dialect,
+        } => eval::run(&expression, context.as_deref(), &vars, json, dialect),
+        Command::Batch { file, dialect } => batch::run(&file, dialect),
     }
 }

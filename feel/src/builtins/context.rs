@@ -81,9 +81,10 @@ fn context_put(state: &mut State<'_>, args: &[Value]) -> Value {
     }
 }
 
-/// `context put(context, keys, value)`: put into a nested context; every context along
-/// the path but the last key must exist. A single string key is `context put(context, key,
-/// value)`.
+/// `context put(context, keys, value)`: put into a nested context; in the DMN dialect every
+/// context along the path but the last key must exist, in the Camunda dialect missing
+/// contexts are created and values that are not contexts replaced by new ones. A single
+/// string key is `context put(context, key, value)`.
 fn context_put_keys(state: &mut State<'_>, args: &[Value]) -> Value {
     let keys = match &args[1] {
         Value::List(keys) => keys,
@@ -100,19 +101,29 @@ fn context_put_keys(state: &mut State<'_>, args: &[Value]) -> Value {
     if names.is_empty() {
         return state.fail_call("the list of keys is empty");
     }
-    match put_path(&args[0], &names, &args[2]) {
+    let create = state.dialect().is_camunda();
+    match put_path(&args[0], &names, &args[2], create) {
         Some(v) => v,
         None => state.fail_call(format!("the path {} does not lead to a context", args[1])),
     }
 }
 
-fn put_path(ctx: &Value, keys: &[&str], value: &Value) -> Option<Value> {
+/// `ctx` with `value` at the path `keys`; `create`: a missing context or a value that is
+/// not a context along the path becomes a new context (Camunda), else `None`.
+fn put_path(ctx: &Value, keys: &[&str], value: &Value, create: bool) -> Option<Value> {
     let c = ctx.as_context()?;
     let (first, rest) = keys.split_first()?;
     let inner = if rest.is_empty() {
         value.clone()
     } else {
-        put_path(c.get(first)?, rest, value)?
+        match c.get(first) {
+            Some(next @ Value::Context(_)) => put_path(next, rest, value, create)?,
+            Some(_) | None if create => {
+                put_path(&Value::context(Context::new()), rest, value, create)?
+            }
+            Some(next) => put_path(next, rest, value, create)?,
+            None => return None,
+        }
     };
     let mut out = c.clone();
     out.insert(*first, inner);
@@ -136,7 +147,8 @@ fn context_merge(state: &mut State<'_>, args: &[Value]) -> Value {
     Value::context(out)
 }
 
-/// `context(entries)`: a context from `{key, value}` contexts; keys must be distinct
+/// `context(entries)`: a context from `{key, value}` contexts; keys must be distinct in the
+/// DMN dialect, in the Camunda dialect a later entry replaces an earlier one with its key
 /// strings and every entry needs a `value`.
 fn context_fn(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some(items) = list_arg(&args[0]) else {
@@ -150,7 +162,7 @@ fn context_fn(state: &mut State<'_>, args: &[Value]) -> Value {
         let (Some(Value::String(k)), Some(v)) = (e.get("key"), e.get("value")) else {
             return state.fail_call(format!("'{item}' is not a context with key and value"));
         };
-        if out.contains_key(k) {
+        if out.contains_key(k) && !state.dialect().is_camunda() {
             return state.fail_call(format!("duplicate key '{k}'"));
         }
         out.insert(k.clone(), v.clone());

@@ -110,7 +110,7 @@ fn date_time_combine(state: &mut State<'_>, args: &[Value]) -> Value {
             .map_or_else(|| state.illegal_args(args), Value::DateTime),
         (Some(Value::DateTime(dt)), Some(Value::String(zone)), _) => {
             let Some(zone) = zone_from_text(zone) else {
-                return state.fail_call(format!("Unknown time zone '{zone}'"));
+                return state.fail_call_or_throw(format!("Unknown time zone '{zone}'"));
             };
             let moved = match dt.instant() {
                 Some(instant) => DateTime::from_instant(instant, zone),
@@ -126,6 +126,12 @@ fn date_time_combine(state: &mut State<'_>, args: &[Value]) -> Value {
 /// UTC).
 fn time_from(state: &mut State<'_>, args: &[Value]) -> Value {
     match args {
+        [Value::String(s)] if state.dialect().is_camunda() => {
+            match crate::value::temporal::parse_camunda_time(s) {
+                Some(t) => Value::Time(t),
+                None => state.fail_call(format!("Failed to parse time from '{s}'")),
+            }
+        }
         [Value::String(s)] => match Time::parse(s) {
             Some(t) => Value::Time(t),
             None => state.fail_call(format!("Failed to parse time from '{s}'")),
@@ -244,10 +250,15 @@ fn string_from(state: &mut State<'_>, args: &[Value]) -> Value {
         [Value::Number(n)] => {
             // inline unless longer than 23 characters; writing to the builder cannot fail
             let mut out = smol_str::SmolStrBuilder::new();
-            let _ = crate::value::number::write_decimal(&mut out, n);
+            if state.dialect().is_camunda() {
+                // Camunda keeps the number's scale (BigDecimal.toString): 1.10 stays 1.10
+                let _ = crate::value::number::write_with_scale(&mut out, n);
+            } else {
+                let _ = crate::value::number::write_decimal(&mut out, n);
+            }
             Value::String(out.finish())
         }
-        [v] => Value::String(v.to_feel_string().into()),
+        [v] => Value::String(v.to_feel_string_in(state.dialect()).into()),
         _ => state.illegal_args(args),
     }
 }

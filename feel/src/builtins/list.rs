@@ -66,6 +66,19 @@ pub(super) const TABLE: &[Row] = &[
     ("partition", &["list", "size"], partition),
 ];
 
+/// The rows of this family Camunda's engine has differently (used in place of the standard
+/// rows of the same names in the Camunda dialect): `sublist(list, start, length)` only,
+/// `sort` only with `precedes`, and the varargs named `items` and `lists` (feel-builtins.md,
+/// ListBuiltinFunctions).
+pub(super) const CAMUNDA: &[Row] = &[
+    ("sublist", &["list", "start"], sublist),
+    ("sublist", &["list", "start", "length"], sublist),
+    ("sort", &["list", "precedes"], sort),
+    ("append", &["list", "items..."], append),
+    ("concatenate", &["lists..."], concatenate),
+    ("union", &["lists..."], union),
+];
+
 /// Whether two values are FEEL-equal (incomparable values are not).
 fn same(a: &Value, b: &Value) -> bool {
     equal(a, b) == Some(true)
@@ -224,7 +237,7 @@ fn stddev(state: &mut State<'_>, args: &[Value]) -> Value {
         return Value::Null;
     };
     if ns.len() < 2 {
-        return state.fail_call("the standard deviation needs at least two numbers");
+        return state.fail_call_or_throw("the standard deviation needs at least two numbers");
     }
     let result = mean_of(&ns).and_then(|m| {
         let squares = ns.iter().try_fold(Decimal::ZERO, |acc, n| {
@@ -305,12 +318,28 @@ fn sublist(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
+    if start != 0 && state.dialect().is_camunda() {
+        return camunda_slice(&items, start, length);
+    }
     let Some(from) = position_index(start, items.len()) else {
         return state.fail_call(format!("start position {start} is outside the list"));
     };
     let rest = items.get(from..).unwrap_or_default();
     let take = length.unwrap_or(rest.len()).min(rest.len());
     Value::list(rest.iter().take(take).cloned().collect())
+}
+
+/// `sublist` as Camunda's engine computes it: a start (negative: from the end) and end outside
+/// the list are clamped to it (Scala's `slice`), so the result may be shorter or empty.
+fn camunda_slice(items: &[Value], start: i64, length: Option<usize>) -> Value {
+    let len = i64::try_from(items.len()).unwrap_or(i64::MAX);
+    let from = if start > 0 { start - 1 } else { len + start };
+    let to = length.map_or(len, |l| {
+        from.saturating_add(i64::try_from(l).unwrap_or(i64::MAX))
+    });
+    let clamp = |i: i64| usize::try_from(i.clamp(0, len)).unwrap_or(0);
+    let (a, b) = (clamp(from), clamp(to));
+    Value::list(items.get(a..b.max(a)).unwrap_or_default().to_vec())
 }
 
 /// `append(list, item...)`.

@@ -21,6 +21,7 @@ mod util;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::dialect::Dialect;
 use crate::error::WarningKind;
 use crate::eval::{FnName, State};
 use crate::value::{Args, Callable, Function, Value};
@@ -60,6 +61,9 @@ pub struct Builtin {
     static_name: Option<&'static str>,
 }
 
+/// DMN 1.5 built-ins Camunda's engine does not have: unknown functions in its dialect.
+const NOT_IN_CAMUNDA: &[&str] = &["is", "list replace", "range"];
+
 /// Standard built-ins whose value changes from call to call.
 const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 
@@ -68,6 +72,9 @@ const IMPURE: &[&str] = &["now", "today", "random number", "uuid"];
 pub struct Registry {
     functions: HashMap<Arc<str>, Function, Hasher>,
     builtins: HashMap<Arc<str>, Builtin, Hasher>,
+    /// Names of functions the dialect lacks: still read as one name before `(` (a call of
+    /// one finds no function, as in Camunda's engine, rather than failing to parse).
+    absent: Vec<&'static str>,
 }
 
 /// Function names are looked up on every call: a fast hash (seeded per process).
@@ -87,14 +94,40 @@ impl Registry {
             temporal::TABLE,
             context::TABLE,
         ] {
-            for (name, params, f) in table {
-                r.add_with(name, params, Arc::new(*f), Some(name));
-                if let Some(b) = r.builtins.get_mut(*name) {
-                    b.pure = !IMPURE.contains(name);
+            r.add_table(table);
+        }
+        r
+    }
+
+    /// The standard built-ins as a dialect has them: for [`Dialect::Camunda`], each name in
+    /// a family's `CAMUNDA` table has that table's rows in place of its standard ones, and
+    /// the DMN functions Camunda lacks are left out.
+    pub fn for_dialect(dialect: Dialect) -> Self {
+        let mut r = Registry::standard();
+        if dialect == Dialect::Camunda {
+            for name in NOT_IN_CAMUNDA {
+                r.remove(name);
+            }
+            r.absent = NOT_IN_CAMUNDA.to_vec();
+            let tables: [&[Row]; 3] = [numeric::CAMUNDA, list::CAMUNDA, range::CAMUNDA];
+            for table in tables {
+                for (name, _, _) in table {
+                    r.remove(name);
                 }
+                r.add_table(table);
             }
         }
         r
+    }
+
+    /// Add a family table's rows as standard built-ins.
+    fn add_table(&mut self, table: &[Row]) {
+        for (name, params, f) in table {
+            self.add_with(name, params, Arc::new(*f), Some(name));
+            if let Some(b) = self.builtins.get_mut(*name) {
+                b.pure = !IMPURE.contains(name);
+            }
+        }
     }
 
     /// Add a signature to a function (creating the function if needed).
@@ -172,6 +205,11 @@ impl Registry {
     /// All function names.
     pub fn names(&self) -> impl Iterator<Item = &Arc<str>> {
         self.functions.keys()
+    }
+
+    /// The names of functions the registry's dialect lacks (see [`Registry::for_dialect`]).
+    pub(crate) fn absent_names(&self) -> impl Iterator<Item = &str> {
+        self.absent.iter().copied()
     }
 }
 

@@ -3,6 +3,7 @@
 //! Numbers are 28-digit decimals: every operation is checked, and an overflow gives
 //! `null` with a warning. `sqrt`, `log` and `exp` use `rust_decimal`'s decimal series.
 
+use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, MathematicalOps, RoundingStrategy};
 
 use super::util::{int_arg, scalar};
@@ -34,6 +35,25 @@ pub(super) const TABLE: &[Row] = &[
     ("odd", &["number"], odd),
     ("even", &["number"], even),
     ("random number", &[], random_number),
+];
+
+/// The rows of this family Camunda's engine has differently (the Camunda dialect uses them
+/// in place of the standard rows of the same names): its parameter names, typos included
+/// (`scala`), and no one-parameter `round up`, `round down`, `round half up`, `round half
+/// down`; `sqrt`, `log` and `exp` computed in `double` (feel-builtins.md,
+/// NumericBuiltinFunctions).
+pub(super) const CAMUNDA: &[Row] = &[
+    ("floor", &["n"], floor),
+    ("floor", &["n", "scala"], floor),
+    ("round up", &["n", "scale"], round_up),
+    ("round down", &["n", "scale"], round_down),
+    ("round half up", &["n", "scale"], round_half_up),
+    ("round half down", &["n", "scala"], round_half_down),
+    ("abs", &["number"], abs),
+    ("abs", &["n"], abs),
+    ("sqrt", &["number"], sqrt_double),
+    ("log", &["number"], log_double),
+    ("exp", &["number"], exp_double),
 ];
 
 /// The scales DMN allows (those of IEEE 754 decimal128).
@@ -190,7 +210,7 @@ fn modulo(state: &mut State<'_>, args: &[Value]) -> Value {
         return state.illegal_args(args);
     };
     if b.is_zero() {
-        return state.fail_call("division by zero");
+        return state.fail_call_or_throw("division by zero");
     }
     let Some(r) = a.checked_rem(b) else {
         return state.fail_call("the result is too large");
@@ -246,6 +266,33 @@ fn exp(state: &mut State<'_>, args: &[Value]) -> Value {
         Some(r) => Value::Number(r.normalize()),
         None => state.fail_call("the result is too large"),
     }
+}
+
+/// `f` over a number argument computed in `double`, as Camunda's engine does (the result is
+/// the double's shortest text); `null` with a warning when there is no finite result.
+fn in_double(state: &mut State<'_>, args: &[Value], f: fn(f64) -> f64) -> Value {
+    let Some(x) = scalar(&args[0]).as_number().and_then(|n| n.to_f64()) else {
+        return state.illegal_args(args);
+    };
+    match crate::value::number::from_double(f(x)) {
+        Some(r) => Value::Number(r),
+        None => state.fail_call(format!("no finite result for '{}'", args[0])),
+    }
+}
+
+/// `sqrt(number)` in `double` (the Camunda dialect); a negative number gives `null`.
+fn sqrt_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::sqrt)
+}
+
+/// `log(number)` in `double` (the Camunda dialect).
+fn log_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::ln)
+}
+
+/// `exp(number)` in `double` (the Camunda dialect).
+fn exp_double(state: &mut State<'_>, args: &[Value]) -> Value {
+    in_double(state, args, f64::exp)
 }
 
 /// Whether `n` is an integer, and its parity.

@@ -43,6 +43,15 @@ pub(super) const TABLE: &[Row] = &[
     ("range", &["from"], range_fn),
 ];
 
+/// The rows of this family Camunda's engine has differently (used in place of the standard
+/// rows of the same names in the Camunda dialect): `finished by` names its parameters
+/// `point, range` though it takes the range first, so a named call in the specification's
+/// form does not match (feel-builtins.md, RangeBuiltinFunction).
+pub(super) const CAMUNDA: &[Row] = &[
+    ("finished by", &["point", "range"], finished_by),
+    ("finished by", &["range1", "range2"], finished_by),
+];
+
 /// An end point: a value, or unbounded below/above.
 #[derive(Clone, Copy)]
 enum Bound<'a> {

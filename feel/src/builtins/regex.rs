@@ -25,13 +25,28 @@ const CACHE_CAPACITY: usize = 256;
 /// Longest pattern accepted.
 const MAX_PATTERN_LEN: usize = 16 * 1024;
 
-/// A compiled XPath pattern.
+/// A compiled XPath pattern (or a Java one, in the Camunda dialect).
 #[derive(Debug)]
 pub(super) struct XRegex {
     /// The translated expression.
     pub(super) re: Regex,
     /// Whether the `q` flag made the pattern (and the replacement) literal.
     pub(super) literal: bool,
+    /// Whether the pattern is Java's (see [`java_flags`]): it may match the empty string.
+    pub(super) java: bool,
+}
+
+/// The marker that starts the flags of a Java pattern.
+const JAVA: char = 'J';
+
+/// The flags that make [`compile`] and [`with_regex`] take a pattern as Camunda's engine does,
+/// in Java's syntax (passed to the `regex` crate as written, which reads the common part of
+/// it the same way: classes, `\b`, `(?i)`, quantifiers, groups), with Java's flags `s m i x`
+/// (other letters ignored, as Camunda ignores them).
+pub(super) fn java_flags(flags: &str) -> String {
+    std::iter::once(JAVA)
+        .chain(flags.chars().filter(|c| matches!(c, 's' | 'm' | 'i' | 'x')))
+        .collect()
 }
 
 type Cache = Mutex<HashMap<(String, String), Arc<XRegex>>>;
@@ -141,6 +156,15 @@ fn compile_uncached(pattern: &str, flags: &str) -> Result<XRegex, String> {
     if pattern.len() > MAX_PATTERN_LEN {
         return Err("regular expression is too long".into());
     }
+    if let Some(java) = flags.strip_prefix(JAVA) {
+        let mut text: String = java.chars().map(|c| format!("(?{c})")).collect();
+        text.push_str(pattern);
+        return Ok(XRegex {
+            re: build(&text, pattern)?,
+            literal: false,
+            java: true,
+        });
+    }
     let f = parse_flags(flags)?;
     let body = if f.literal {
         regex::escape(pattern)
@@ -162,7 +186,16 @@ fn compile_uncached(pattern: &str, flags: &str) -> Result<XRegex, String> {
         text.push_str("(?m)");
     }
     text.push_str(&body);
-    let re = RegexBuilder::new(&text)
+    Ok(XRegex {
+        re: build(&text, pattern)?,
+        literal: f.literal,
+        java: false,
+    })
+}
+
+/// Compile the `regex` crate's `text` (written as `pattern`) within the size limits.
+fn build(text: &str, pattern: &str) -> Result<Regex, String> {
+    RegexBuilder::new(text)
         .size_limit(SIZE_LIMIT)
         .dfa_size_limit(SIZE_LIMIT)
         .nest_limit(200)
@@ -170,11 +203,7 @@ fn compile_uncached(pattern: &str, flags: &str) -> Result<XRegex, String> {
         .map_err(|e| match e {
             regex::Error::CompiledTooBig(_) => "regular expression is too large".to_string(),
             _ => format!("invalid regular expression '{pattern}'"),
-        })?;
-    Ok(XRegex {
-        re,
-        literal: f.literal,
-    })
+        })
 }
 
 /// The `x` flag: remove whitespace except inside character class expressions.

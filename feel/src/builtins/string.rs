@@ -2,11 +2,14 @@
 //!
 //! Positions and lengths count Unicode code points. Regular expressions follow XPath
 //! (see [`super::regex`]): `matches` searches anywhere in the input, `replace` and `split`
-//! reject patterns that match the empty string.
+//! reject patterns that match the empty string. In the Camunda dialect positions and
+//! lengths count UTF-16 code units and patterns are Java's, as in Camunda's engine.
+
+use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use super::regex::{compile, expand, with_regex, XRegex};
+use super::regex::{compile, expand, java_flags, with_regex, XRegex};
 use super::util::{count, int_arg, list_arg, scalar};
 use super::Row;
 use crate::eval::State;
@@ -72,6 +75,9 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
             _ => return state.illegal_args(args),
         },
     };
+    if state.dialect().is_camunda() {
+        return camunda_substring(state, s, start, length);
+    }
     let ascii = s.is_ascii();
     let len = i64::try_from(if ascii { s.len() } else { s.chars().count() }).unwrap_or(i64::MAX);
     // Zero-based first character; before the start of the string for a large negative
@@ -97,6 +103,28 @@ fn substring(state: &mut State<'_>, args: &[Value]) -> Value {
     Value::from(s.get(a..b).unwrap_or(""))
 }
 
+/// `substring` as Camunda's engine computes it, in UTF-16 code units (Java strings): the
+/// start is `start - 1`, or counted from the end for 0 and negative starts (so 0 gives the
+/// empty string); the end is clamped to the string. A start outside the string fails the
+/// evaluation, as Java's `String.substring` throws there. A surrogate pair cut in two leaves
+/// U+FFFD (a Java string would keep half the pair).
+fn camunda_substring(state: &mut State<'_>, s: &str, start: i64, length: Option<i64>) -> Value {
+    let units: Vec<u16> = s.encode_utf16().collect();
+    let len = i64::try_from(units.len()).unwrap_or(i64::MAX);
+    let from = if start > 0 { start - 1 } else { len + start };
+    let to = length.map_or(len, |l| from.saturating_add(l).min(len));
+    let range = usize::try_from(from)
+        .ok()
+        .zip(usize::try_from(to).ok())
+        .filter(|(a, b)| a <= b);
+    match range.and_then(|(a, b)| units.get(a..b)) {
+        Some(part) => Value::from(String::from_utf16_lossy(part)),
+        None => state.fail_call_or_throw(format!(
+            "start position {start} is outside the string '{s}'"
+        )),
+    }
+}
+
 /// The number of code points (the byte length for ASCII text).
 fn char_count(s: &str) -> usize {
     if s.is_ascii() {
@@ -106,9 +134,11 @@ fn char_count(s: &str) -> usize {
     }
 }
 
-/// `string length(string)`: the number of code points.
+/// `string length(string)`: the number of code points; in the Camunda dialect, of UTF-16 code
+/// units (as Java counts them).
 fn string_length(state: &mut State<'_>, args: &[Value]) -> Value {
     match scalar(&args[0]).as_str() {
+        Some(s) if !s.is_ascii() && state.dialect().is_camunda() => count(s.encode_utf16().count()),
         Some(s) => count(char_count(s)),
         None => state.illegal_args(args),
     }
@@ -203,6 +233,16 @@ fn flags_arg(v: Option<&Value>) -> Option<&str> {
     }
 }
 
+/// The flags a pattern is compiled with: as given in the DMN dialect (XPath); in the Camunda
+/// dialect, Java's (see [`java_flags`]).
+fn dialect_flags<'f>(state: &State<'_>, flags: &'f str) -> Cow<'f, str> {
+    if state.dialect().is_camunda() {
+        Cow::Owned(java_flags(flags))
+    } else {
+        Cow::Borrowed(flags)
+    }
+}
+
 /// Compile a pattern, reporting failures as a warning.
 fn regex_arg(state: &mut State<'_>, pattern: &str, flags: &str) -> Option<std::sync::Arc<XRegex>> {
     match compile(pattern, flags) {
@@ -219,7 +259,8 @@ fn matches(state: &mut State<'_>, args: &[Value]) -> Value {
     let (Some((input, pattern)), Some(flags)) = (two_strings(args), flags_arg(args.get(2))) else {
         return state.illegal_args(args);
     };
-    match with_regex(pattern, flags, |r| r.re.is_match(input)) {
+    let flags = dialect_flags(state, flags);
+    match with_regex(pattern, &flags, |r| r.re.is_match(input)) {
         Ok(hit) => Value::Bool(hit),
         Err(e) => state.fail_call(e),
     }
@@ -235,10 +276,11 @@ fn replace(state: &mut State<'_>, args: &[Value]) -> Value {
     ) else {
         return state.illegal_args(args);
     };
-    let Some(r) = regex_arg(state, pattern, flags) else {
+    let flags = dialect_flags(state, flags);
+    let Some(r) = regex_arg(state, pattern, &flags) else {
         return Value::Null;
     };
-    if r.re.is_match("") {
+    if !r.java && r.re.is_match("") {
         return state.fail_call(format!("the pattern '{pattern}' matches the empty string"));
     }
     let groups = r.re.captures_len().saturating_sub(1);
@@ -266,9 +308,14 @@ fn split(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some((s, delimiter)) = two_strings(args) else {
         return state.illegal_args(args);
     };
-    let Some(r) = regex_arg(state, delimiter, "") else {
+    let flags = dialect_flags(state, "");
+    let Some(r) = regex_arg(state, delimiter, &flags) else {
         return Value::Null;
     };
+    if r.java {
+        // Java's split keeps trailing empty strings and gives [""] for the empty string
+        return Value::list(r.re.split(s).map(Value::from).collect());
+    }
     if r.re.is_match("") {
         return state.fail_call(format!(
             "the delimiter '{delimiter}' matches the empty string"
@@ -285,7 +332,8 @@ fn extract(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some((input, pattern)) = two_strings(args) else {
         return state.illegal_args(args);
     };
-    match regex_arg(state, pattern, "") {
+    let flags = dialect_flags(state, "");
+    match regex_arg(state, pattern, &flags) {
         Some(r) => Value::list(
             r.re.find_iter(input)
                 .map(|m| Value::from(m.as_str()))
@@ -296,11 +344,18 @@ fn extract(state: &mut State<'_>, args: &[Value]) -> Value {
 }
 
 /// `string join(list, delimiter?, prefix?, suffix?)`: join the strings of a list; `null`
-/// items are skipped; a `null` delimiter, prefix or suffix counts as empty.
+/// items are skipped; a `null` delimiter, prefix or suffix counts as empty (in the Camunda
+/// dialect a null prefix or suffix only with the other one null).
 fn string_join(state: &mut State<'_>, args: &[Value]) -> Value {
     let Some(items) = list_arg(&args[0]) else {
         return state.illegal_args(args);
     };
+    // Camunda takes a null prefix or suffix only with the other one null too
+    if let [_, _, prefix, suffix] = args {
+        if prefix.is_null() != suffix.is_null() && state.dialect().is_camunda() {
+            return state.illegal_args(args);
+        }
+    }
     let mut text = [""; 3];
     for (slot, v) in text.iter_mut().zip(args.iter().skip(1)) {
         match v {

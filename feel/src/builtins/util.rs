@@ -88,6 +88,7 @@ pub(crate) mod test {
             clock: Arc::new(crate::value::temporal::system_now),
             limits: Limits::default(),
             names: NameMatcher::new(std::iter::empty()),
+            dialect: crate::Dialect::Dmn,
         })
     }
 

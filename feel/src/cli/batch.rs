@@ -20,7 +20,8 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::codec::{decode, decode_context, encode};
+use super::codec::{decode, decode_context, encode_in};
+use crate::dialect::Dialect;
 use crate::engine::{Engine, Evaluation};
 use crate::error::Error;
 use crate::eval::types::conform;
@@ -37,6 +38,8 @@ pub struct Outcome {
     pub result: Result<Value, String>,
     /// Warnings reported while evaluating the case (decisions, functions and the expression).
     pub warnings: Vec<String>,
+    /// The dialect the case was evaluated in (durations are encoded in its text).
+    pub dialect: Dialect,
 }
 
 impl Outcome {
@@ -45,7 +48,7 @@ impl Outcome {
         let mut out = Map::new();
         out.insert("id".into(), self.id.clone());
         match &self.result {
-            Ok(v) => out.insert("result".into(), encode(v)),
+            Ok(v) => out.insert("result".into(), encode_in(v, self.dialect)),
             Err(e) => out.insert("error".into(), Json::String(e.clone())),
         };
         if !self.warnings.is_empty() {
@@ -66,6 +69,7 @@ pub fn run_line(engine: &Engine, line: &str) -> Outcome {
             id: Json::Null,
             result: Err(format!("malformed line: {e}")),
             warnings: Vec::new(),
+            dialect: engine.dialect(),
         },
     }
 }
@@ -88,6 +92,7 @@ pub fn run_case(engine: &Engine, case: &Json) -> Outcome {
         id,
         result,
         warnings: runner.warnings,
+        dialect: engine.dialect(),
     }
 }
 

@@ -16,6 +16,7 @@ use std::fmt;
 
 use serde_json::{json, Map, Value as Json};
 
+use crate::dialect::Dialect;
 use crate::value::number::{format_decimal, parse_decimal};
 use crate::value::{temporal, Context, Value, ValueKind};
 
@@ -50,20 +51,38 @@ impl std::error::Error for DecodeError {}
 /// assert_eq!(encode(&v).to_string(), r#"[{"number":"1"},"a",null]"#);
 /// ```
 pub fn encode(v: &Value) -> Json {
+    encode_in(v, Dialect::Dmn)
+}
+
+/// Encode a value in the typed encoding, durations in the dialect's text (`P0D` in the
+/// Camunda dialect where the DMN dialect writes `PT0S`), and in the Camunda dialect a time
+/// with a zone id as the offset time Camunda's engine hands out.
+///
+/// ```
+/// use feel::{cli::codec::encode_in, Dialect, DtDuration, Value};
+/// let zero = Value::DaysTime(DtDuration(0));
+/// assert_eq!(encode_in(&zero, Dialect::Camunda).to_string(), r#"{"duration":"P0D"}"#);
+/// assert_eq!(encode_in(&zero, Dialect::Dmn).to_string(), r#"{"duration":"PT0S"}"#);
+/// ```
+pub fn encode_in(v: &Value, dialect: Dialect) -> Json {
     match v {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Number(n) => json!({ "number": format_decimal(n) }),
         Value::String(s) => Json::String(s.to_string()),
-        Value::Date(_) => json!({ "date": v.to_feel_string() }),
+        Value::Date(_) => json!({ "date": v.to_feel_string_in(dialect) }),
+        // Camunda hands a time with a zone id out as an offset time
+        Value::Time(t) if dialect.is_camunda() => json!({ "time": t.with_offset().to_string() }),
         Value::Time(_) => json!({ "time": v.to_feel_string() }),
-        Value::DateTime(_) => json!({ "dateTime": v.to_feel_string() }),
-        Value::YearsMonths(_) | Value::DaysTime(_) => json!({ "duration": v.to_feel_string() }),
-        Value::List(items) => Json::Array(items.iter().map(encode).collect()),
+        Value::DateTime(_) => json!({ "dateTime": v.to_feel_string_in(dialect) }),
+        Value::YearsMonths(_) | Value::DaysTime(_) => {
+            json!({ "duration": v.to_feel_string_in(dialect) })
+        }
+        Value::List(items) => Json::Array(items.iter().map(|i| encode_in(i, dialect)).collect()),
         Value::Context(ctx) => {
             let map: Map<String, Json> = ctx
                 .iter()
-                .map(|(k, v)| (k.to_string(), encode(v)))
+                .map(|(k, v)| (k.to_string(), encode_in(v, dialect)))
                 .collect();
             json!({ "context": map })
         }

@@ -36,17 +36,23 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
             }
             Some(Value::string_concat([x.as_str(), y.as_str()].into_iter()))
         }
+        (_, _, _) if st.engine.dialect.is_camunda() => {
+            if let (ArithOp::Div, Value::DaysTime(_) | Value::YearsMonths(_), Value::Number(n)) =
+                (op, a, b)
+            {
+                if n.is_zero() {
+                    return divide_by_zero(a, st);
+                }
+            }
+            super::camunda_arith::temporal_op(op, a, b)
+        }
         (ArithOp::Add, _, _) => temporal::add(a, b),
         (ArithOp::Sub, _, _) => temporal::sub(a, b),
         (ArithOp::Mul, _, _) => temporal::mul(a, b),
         (ArithOp::Div, _, _) => {
             if let (Value::DaysTime(_) | Value::YearsMonths(_), Value::Number(n)) = (a, b) {
                 if n.is_zero() {
-                    st.warn(
-                        WarningKind::Arithmetic,
-                        format!("Can't divide '{a}' by zero"),
-                    );
-                    return Value::Null;
+                    return divide_by_zero(a, st);
                 }
             }
             temporal::div(a, b)
@@ -66,6 +72,15 @@ pub(crate) fn arith(op: ArithOp, a: &Value, b: &Value, st: &mut State<'_>) -> Va
     }
 }
 
+#[cold]
+fn divide_by_zero(a: &Value, st: &mut State<'_>) -> Value {
+    st.warn(
+        WarningKind::Arithmetic,
+        format!("Can't divide '{a}' by zero"),
+    );
+    Value::Null
+}
+
 fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
     let r = match op {
         ArithOp::Add => x.checked_add(y),
@@ -79,8 +94,18 @@ fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
                 );
                 return Value::Null;
             }
-            x.checked_div(y)
+            let q = x.checked_div(y);
+            if st.engine.dialect.is_camunda() {
+                q.map(|q| java_quotient_scale(q, x, y))
+            } else {
+                q
+            }
         }
+        // Camunda's engine takes a non-integer power in `double` and keeps its shortest text
+        ArithOp::Pow if st.engine.dialect.is_camunda() && !y.fract().is_zero() => x
+            .to_f64()
+            .zip(y.to_f64())
+            .and_then(|(x, y)| crate::value::number::from_double(x.powf(y))),
         ArithOp::Pow => pow(x, y),
     };
     match r {
@@ -93,6 +118,18 @@ fn number_op(op: ArithOp, x: Decimal, y: Decimal, st: &mut State<'_>) -> Value {
             Value::Null
         }
     }
+}
+
+/// The scale Java's `BigDecimal.divide` gives an exact quotient (Camunda's engine keeps a
+/// number's scale when printing it): the dividend's scale less the divisor's (not below 0),
+/// or more where the quotient needs more digits (`10 / 4` = 2.5, `1.00 / 2` = 0.50).
+fn java_quotient_scale(q: Decimal, x: Decimal, y: Decimal) -> Decimal {
+    let preferred = x.scale().saturating_sub(y.scale());
+    let mut q = q.normalize();
+    if q.scale() < preferred {
+        q.rescale(preferred);
+    }
+    q
 }
 
 /// `x ** y`: exact for integer exponents, through `f64` otherwise.

@@ -1,6 +1,7 @@
 //! The tree-walking evaluator.
 
 mod arith;
+mod camunda_arith;
 pub(crate) mod fold;
 mod function;
 pub mod ops;
@@ -19,6 +20,7 @@ use std::sync::Arc;
 pub(crate) use state::FnName;
 pub use state::State;
 
+use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, WarningKind};
 use crate::syntax::ast::{ArithOp, CallArgs, CmpOp, Expr, Iterator, Node, UnaryTest};
 use crate::value::{temporal, Args, Context, Decimal, Function, Range, Value};
@@ -128,10 +130,10 @@ fn test_one(input: &Value, test: &UnaryTest, scope: &Scope<'_>, st: &mut State<'
                     value: input,
                 };
                 let v = operand(node, &s, st);
-                test_value(input, &v, true)
+                test_value_in(st.engine.dialect, input, &v, true)
             } else {
                 let v = operand(node, scope, st);
-                test_value(input, &v, false)
+                test_value_in(st.engine.dialect, input, &v, false)
             }
         }
     }
@@ -176,6 +178,40 @@ fn test_value(input: &Value, v: &Value, uses_input: bool) -> Value {
     }
 }
 
+/// Whether `input` passes a test whose expression gave `v`, in a dialect.
+#[inline]
+fn test_value_in(dialect: Dialect, input: &Value, v: &Value, uses_input: bool) -> Value {
+    match dialect {
+        Dialect::Dmn => test_value(input, v, uses_input),
+        Dialect::Camunda => camunda_test_value(input, v, uses_input),
+    }
+}
+
+/// [`test_value`] as Camunda's engine decides it: a test using `?` passes on `true`, fails
+/// on `false` and is null otherwise; any other test passes when its value is `true` (whatever
+/// the input), a list holding the input, a range holding it or a value equal to it, and
+/// fails otherwise, null only when the input and the value cannot be compared (so
+/// `true and null` fails where the DMN dialect gives null).
+#[inline(never)]
+fn camunda_test_value(input: &Value, v: &Value, uses_input: bool) -> Value {
+    let equal = |a: &Value, b: &Value| ops::equal_in(Dialect::Camunda, a, b);
+    match v {
+        Value::Bool(_) if uses_input => v.clone(),
+        _ if uses_input => Value::Null,
+        Value::Bool(true) => Value::Bool(true),
+        Value::Range(r) => ops::in_range(input, r).map_or(Value::Null, Value::Bool),
+        Value::List(items) => Value::Bool(
+            items.iter().any(|item| equal(item, input) == Some(true))
+                || equal(input, v) == Some(true),
+        ),
+        _ => match equal(input, v) {
+            Some(b) => Value::Bool(b),
+            None if matches!(v, Value::Bool(false)) => Value::Bool(false),
+            None => Value::Null,
+        },
+    }
+}
+
 fn to_bool(v: &Value) -> Option<bool> {
     match v {
         Value::Bool(b) => Some(*b),
@@ -215,7 +251,7 @@ pub(crate) fn holds(op: CmpOp, o: Ordering) -> bool {
 #[inline(never)]
 fn compare_values(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value {
     match op {
-        CmpOp::Eq | CmpOp::Ne => match ops::equal(a, b) {
+        CmpOp::Eq | CmpOp::Ne => match ops::equal_in(st.engine.dialect, a, b) {
             Some(r) => Value::Bool(if op == CmpOp::Eq { r } else { !r }),
             None => {
                 st.warn(
@@ -229,7 +265,7 @@ fn compare_values(op: CmpOp, a: &Value, b: &Value, st: &mut State<'_>) -> Value 
             if a.is_null() || b.is_null() {
                 return Value::Null;
             }
-            match ops::compare(a, b) {
+            match ops::compare_in(st.engine.dialect, a, b) {
                 Some(o) => Value::Bool(holds(op, o)),
                 None => {
                     st.warn(
@@ -569,6 +605,8 @@ fn list(items: &[Node], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
 #[inline(never)]
 fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) -> Value {
     let mut ctx = Context::with_capacity(entries.len());
+    // the parser rejects repeated keys but in the Camunda dialect, where the later one wins
+    let repeats = st.engine.dialect.is_camunda();
     for (k, e) in entries {
         let v = {
             let s = Scope::Ctx {
@@ -577,8 +615,11 @@ fn context(entries: &[(Arc<str>, Node)], scope: &Scope<'_>, st: &mut State<'_>) 
             };
             eval(e, &s, st)
         };
-        // the parser rejects duplicate keys
-        ctx.push_new(k.clone(), v);
+        if repeats {
+            ctx.insert(k.clone(), v);
+        } else {
+            ctx.push_new(k.clone(), v);
+        }
     }
     Value::context(ctx)
 }
@@ -605,7 +646,8 @@ fn entry_of_literal(
         values.push((k.clone(), v));
     }
     st.span = n.span;
-    match values.iter().position(|(k, _)| key_eq(k, name)) {
+    // the last entry with the name (a repeated key replaces, in the Camunda dialect)
+    match values.iter().rposition(|(k, _)| key_eq(k, name)) {
         Some(i) => values.swap_remove(i).1,
         None => no_context_entry(name, st),
     }

@@ -2,6 +2,7 @@
 
 use std::cmp::Ordering;
 
+use crate::dialect::Dialect;
 use crate::value::context::key_eq;
 use crate::value::{temporal, Decimal, Value};
 
@@ -47,6 +48,38 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
         (Value::Number(x), Value::Number(y)) => Some(cmp_numbers(x, y) == Ordering::Equal),
         (Value::Bool(x), Value::Bool(y)) => Some(x == y),
         _ => equal_values(a, b),
+    }
+}
+
+/// `=` in a dialect: [`equal`] in the DMN dialect. In the Camunda dialect (feel-scala's
+/// `ValComparator`) lists and contexts are equal when their items are, an item of another
+/// type making them unequal (`[1] = ["a"]` is false, not null), and date-times and times
+/// are equal only with the same representation (local fields and zone; a local against a
+/// zoned value is not comparable).
+#[inline]
+pub fn equal_in(dialect: Dialect, a: &Value, b: &Value) -> Option<bool> {
+    match dialect {
+        Dialect::Dmn => equal(a, b),
+        Dialect::Camunda => camunda_equal(a, b),
+    }
+}
+
+#[inline(never)]
+fn camunda_equal(a: &Value, b: &Value) -> Option<bool> {
+    let same = |p: &Value, q: &Value| camunda_equal(p, q) == Some(true);
+    match (a, b) {
+        (Value::List(x), Value::List(y)) => {
+            Some(x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same(p, q)))
+        }
+        (Value::Context(x), Value::Context(y)) => {
+            Some(x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w))))
+        }
+        (Value::DateTime(x), Value::DateTime(y)) if x.zone.is_some() == y.zone.is_some() => {
+            Some(x == y)
+        }
+        (Value::Time(x), Value::Time(y)) if x.zone.is_some() == y.zone.is_some() => Some(x == y),
+        (Value::DateTime(_) | Value::Time(_), _) | (Value::Date(_), Value::DateTime(_)) => None,
+        _ => equal(a, b),
     }
 }
 
@@ -111,6 +144,27 @@ pub fn compare(a: &Value, b: &Value) -> Option<Ordering> {
         (Value::String(x), Value::String(y)) => Some(x.cmp(y)),
         _ if temporal_pair(a, b) => temporal::compare(a, b),
         _ => None,
+    }
+}
+
+/// Ordering in a dialect: [`compare`], except that the Camunda dialect orders a date
+/// against a local date-time as the local date-time at the date's midnight.
+pub fn compare_in(dialect: Dialect, a: &Value, b: &Value) -> Option<Ordering> {
+    let midnight = |d: &crate::value::Date| {
+        Value::DateTime(crate::value::DateTime {
+            date: *d,
+            nanos: 0,
+            zone: None,
+        })
+    };
+    match (dialect, a, b) {
+        (Dialect::Camunda, Value::Date(d), Value::DateTime(dt)) if dt.zone.is_none() => {
+            temporal::compare(&midnight(d), b)
+        }
+        (Dialect::Camunda, Value::DateTime(dt), Value::Date(d)) if dt.zone.is_none() => {
+            temporal::compare(a, &midnight(d))
+        }
+        _ => compare(a, b),
     }
 }
 

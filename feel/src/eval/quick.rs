@@ -188,7 +188,7 @@ impl Quick {
                 }
                 // other equalities that are decided (booleans, temporal values, lists…)
                 (x, y) if is_equality(*op) => {
-                    ops::equal(x, y).map(|same| same == (*op == CmpOp::Eq))
+                    ops::equal_in(engine.dialect, x, y).map(|same| same == (*op == CmpOp::Eq))
                 }
                 _ => None,
             },

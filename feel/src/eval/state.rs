@@ -75,6 +75,20 @@ impl<'e> State<'e> {
         Value::Null
     }
 
+    /// Record that the current built-in failed where Camunda's engine throws (an exception it
+    /// does not catch): `null` plus a warning as [`State::fail_call`] in the DMN dialect; in
+    /// the Camunda dialect the evaluation fails with the same message.
+    pub fn fail_call_or_throw(&mut self, problem: impl std::fmt::Display) -> Value {
+        if !self.engine.dialect.is_camunda() {
+            return self.fail_call(problem);
+        }
+        let name = self.function_name().unwrap_or("?").to_string();
+        self.abort(
+            ErrorKind::Evaluation,
+            format!("Failed to invoke function '{name}': {problem}"),
+        )
+    }
+
     /// Record that the current built-in got arguments it cannot take, and return `null`.
     pub fn illegal_args(&mut self, args: &[Value]) -> Value {
         let list: Vec<String> = args.iter().map(|a| format!("'{a}'")).collect();
@@ -98,6 +112,12 @@ impl<'e> State<'e> {
     /// Call a function value with positional arguments.
     pub fn call(&mut self, f: &Function, args: Vec<Value>) -> Value {
         f.call(self, Args::Positional(args))
+    }
+
+    /// The dialect of the engine evaluating.
+    #[inline]
+    pub fn dialect(&self) -> crate::Dialect {
+        self.engine.dialect
     }
 
     /// The current date and time from the engine's clock.

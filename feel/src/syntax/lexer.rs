@@ -3,7 +3,8 @@
 //! The lexical grammar (whitespace and comments separate tokens and are dropped):
 //!
 //! ```text
-//! whitespace = " " | "\t" | "\n" | "\r" | any non-ASCII White_Space character
+//! whitespace = " " | "\t" | "\n" | "\r" | U+000B | U+000C | any non-ASCII White_Space
+//!              character | U+180E | U+200B | U+FEFF   (what Camunda's engine accepts)
 //! comment    = "//" (not "\n")* | "/*" (not "*/")* "*/"
 //! name       = name_start name_char*        (keywords are names, told apart by the parser)
 //! name_start = ASCII letter | "_" | "?" | "$" | Letter | Other_Symbol | U+10000..U+10FFFF
@@ -79,12 +80,19 @@ fn byte(b: &[u8], i: usize) -> u8 {
     b.get(i).copied().unwrap_or(0)
 }
 
+/// Whether `ch` separates tokens: Unicode White_Space, plus the characters Camunda's engine
+/// also skips (U+180E Mongolian vowel separator, U+200B zero width space, U+FEFF byte order
+/// mark), so text pasted from documents parses.
+pub(crate) fn is_space(ch: char) -> bool {
+    ch.is_whitespace() || matches!(ch, '\u{180E}' | '\u{200B}' | '\u{FEFF}')
+}
+
 /// Past whitespace and comments from `i` (stops before a `/*` that is never closed).
 fn skip(text: &str, mut i: usize) -> usize {
     let b = text.as_bytes();
     loop {
         match byte(b, i) {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
+            b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C => i += 1,
             b'/' if byte(b, i + 1) == b'/' => {
                 i += 2;
                 while i < b.len() && b[i] != b'\n' {
@@ -97,7 +105,7 @@ fn skip(text: &str, mut i: usize) -> usize {
             },
             c if c >= 0x80 => {
                 let ch = char_at(text, i);
-                if !ch.is_whitespace() {
+                if !is_space(ch) {
                     return i;
                 }
                 i += ch.len_utf8();
@@ -292,5 +300,25 @@ mod tests {
         assert_eq!(kinds("→"), vec![(Invalid, "→")]);
         assert_eq!(kinds(""), vec![]);
         assert_eq!(kinds(" // only a comment"), vec![]);
+    }
+
+    #[test]
+    fn every_whitespace_camunda_accepts_separates_tokens() {
+        let spaces = [
+            '\u{9}', '\u{A}', '\u{B}', '\u{C}', '\u{D}', ' ', '\u{85}', '\u{A0}', '\u{1680}',
+            '\u{180E}', '\u{2000}', '\u{2005}', '\u{200A}', '\u{200B}', '\u{2028}', '\u{2029}',
+            '\u{202F}', '\u{205F}', '\u{3000}', '\u{FEFF}',
+        ];
+        for sp in spaces {
+            let text = format!("a{sp}+{sp}1");
+            assert_eq!(
+                kinds(&text),
+                vec![(Kind::Name, "a"), (Kind::Punct, "+"), (Kind::Number, "1")],
+                "U+{:04X}",
+                sp as u32
+            );
+        }
+        assert!(!is_space('\u{200C}'));
+        assert!(!is_space('x'));
     }
 }

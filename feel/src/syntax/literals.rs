@@ -6,8 +6,9 @@ fn syntax_error(msg: impl Into<String>, span: Span) -> Error {
     Error::new(ErrorKind::Syntax, msg).with_span(span)
 }
 
-/// Decode the body of a string literal (without quotes).
-pub(crate) fn decode_string(raw: &str, span: Span) -> Result<String, Error> {
+/// Decode the body of a string literal (without quotes); `unicode`: decode `\uXXXX` and
+/// `\UXXXXXX` (the DMN dialect), else keep them as written (Camunda's engine does).
+pub(crate) fn decode_string(raw: &str, span: Span, unicode: bool) -> Result<String, Error> {
     let mut out = String::with_capacity(raw.len());
     let mut chars = raw.chars().peekable();
     while let Some(c) = chars.next() {
@@ -24,6 +25,10 @@ pub(crate) fn decode_string(raw: &str, span: Span) -> Result<String, Error> {
             Some('"') => out.push('"'),
             Some('\'') => out.push('\''),
             Some('\\') => out.push('\\'),
+            Some(e @ ('u' | 'U')) if !unicode => {
+                out.push('\\');
+                out.push(e);
+            }
             Some('u') => {
                 let code = take_hex(&mut chars, 4).ok_or_else(|| {
                     syntax_error("invalid \\u escape: expected 4 hex digits", span)
@@ -80,13 +85,17 @@ mod tests {
     #[test]
     fn strings_decode_escapes() {
         let s = Span::default();
-        assert_eq!(decode_string(r#"a\"b\n"#, s).unwrap(), "a\"b\n");
+        assert_eq!(decode_string(r#"a\"b\n"#, s, true).unwrap(), "a\"b\n");
         assert_eq!(
-            decode_string(r"\u0041\uD83D\uDCA9", s).unwrap(),
+            decode_string(r"\u0041\uD83D\uDCA9", s, true).unwrap(),
             "A\u{1F4A9}"
         );
-        assert_eq!(decode_string(r"\d", s).unwrap(), "\\d");
-        assert_eq!(decode_string(r"\U01F40E", s).unwrap(), "\u{1F40E}");
-        assert!(decode_string(r"\u00", s).is_err());
+        assert_eq!(decode_string(r"\d", s, true).unwrap(), "\\d");
+        assert_eq!(decode_string(r"\U01F40E", s, true).unwrap(), "\u{1F40E}");
+        assert!(decode_string(r"\u00", s, true).is_err());
+        assert_eq!(
+            decode_string(r"\u0041\U01F40E\u00\n", s, false).unwrap(),
+            "\\u0041\\U01F40E\\u00\n"
+        );
     }
 }

@@ -62,13 +62,13 @@ impl std::iter::Iterator for Words<'_> {
         let first = loop {
             let c = *b.get(i)?;
             if c.is_ascii() {
-                if !c.is_ascii_whitespace() {
+                if !(c.is_ascii_whitespace() || c == 0x0B) {
                     break char::from(c);
                 }
                 i += 1;
             } else {
                 let ch = char_at(i)?;
-                if !ch.is_whitespace() {
+                if !super::lexer::is_space(ch) {
                     break ch;
                 }
                 i += ch.len_utf8();

@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use crate::dialect::Dialect;
 use crate::error::{Error, ErrorKind, Span};
 use crate::value::number::parse_decimal;
 use crate::value::{temporal, Value};
@@ -95,6 +96,8 @@ pub(super) struct Parser<'s> {
     pos: usize,
     /// End of the last token consumed.
     prev_end: usize,
+    /// The dialect being parsed.
+    pub(super) dialect: Dialect,
 }
 
 impl<'s> Parser<'s> {
@@ -105,6 +108,7 @@ impl<'s> Parser<'s> {
             toks: tokenize(text),
             pos: 0,
             prev_end: 0,
+            dialect: Dialect::Dmn,
         }
     }
 
@@ -449,10 +453,21 @@ impl<'s> Parser<'s> {
             Kind::Temporal => {
                 self.bump();
                 let text = self.string(t.start + 1, t.end)?;
-                let v = temporal::parse_literal(&text).ok_or_else(|| {
-                    syntax_error(format!("invalid temporal literal @\"{text}\""), span)
-                })?;
-                Expr::Literal(v)
+                match temporal::parse_literal(&text) {
+                    Some(v) => Expr::Literal(v),
+                    None if self.dialect.is_camunda() => {
+                        match temporal::parse_camunda_time(&text) {
+                            Some(t) => Expr::Literal(Value::Time(t)),
+                            None => invalid_temporal(text, span),
+                        }
+                    }
+                    None => {
+                        return Err(syntax_error(
+                            format!("invalid temporal literal @\"{text}\""),
+                            span,
+                        ))
+                    }
+                }
             }
             Kind::Backtick => {
                 self.bump();
@@ -524,7 +539,8 @@ impl<'s> Parser<'s> {
 
     fn quantified(&mut self, every: bool) -> Result<Node> {
         let start = self.bump().start;
-        let iterators = self.comma_list(|p| p.iterator(false))?;
+        // Camunda's engine also takes `some x in 1..5` (a range without brackets)
+        let iterators = self.comma_list(|p| p.iterator(p.dialect.is_camunda()))?;
         self.expect_word("satisfies", "after the iteration contexts")?;
         let condition = Box::new(self.expression()?);
         let span = Span::new(start, self.prev_end);
@@ -536,7 +552,8 @@ impl<'s> Parser<'s> {
         Ok(node(expr, span))
     }
 
-    /// `name in source`, and for `for` also `name in start..end`.
+    /// `name in source`, and with `ranges` (`for`, and `some`/`every` in the Camunda dialect)
+    /// also `name in start..end`.
     fn iterator(&mut self, ranges: bool) -> Result<Iterator> {
         let name = self.expect_name("a variable name")?;
         self.expect_word("in", "after the variable name")?;
@@ -658,7 +675,10 @@ impl<'s> Parser<'s> {
                     _ => return Err(self.unexpected("a context key")),
                 };
                 self.bump();
-                if entries.iter().any(|(existing, _)| *existing == key) {
+                // Camunda's engine takes a repeated key, the later entry replacing the earlier
+                if !self.dialect.is_camunda()
+                    && entries.iter().any(|(existing, _)| *existing == key)
+                {
                     return Err(syntax_error(
                         format!("duplicate context key '{key}'"),
                         Span::new(k.start, k.end),
@@ -684,7 +704,7 @@ impl<'s> Parser<'s> {
             .source
             .get(start + 1..end.saturating_sub(1))
             .unwrap_or("");
-        decode_string(raw, Span::new(start, end))
+        decode_string(raw, Span::new(start, end), !self.dialect.is_camunda())
     }
 
     // ------------------------------------------------------------ unary tests
@@ -760,6 +780,25 @@ fn prepare<'t>(text: &'t str, engine: &EngineInner, names: &[&str]) -> std::borr
     }
 }
 
+/// An invalid temporal literal in the Camunda dialect, where it is `null` (feel-scala parses
+/// it as the null constant): the conversion function its text looks meant for, applied to
+/// the text, so the evaluation gives `null` with a warning saying what failed to parse.
+fn invalid_temporal(text: String, span: Span) -> Expr {
+    let function = if text.starts_with('P') || text.starts_with("-P") {
+        "duration"
+    } else if text.contains('T') {
+        "date and time"
+    } else if text.contains(':') {
+        "time"
+    } else {
+        "date"
+    };
+    Expr::Call(
+        Box::new(node(Expr::Name(Arc::from(function)), span)),
+        CallArgs::Positional(vec![node(Expr::Literal(Value::from(text)), span)]),
+    )
+}
+
 /// Check the nesting, mark known multi-word names and hand a parser over the tokens to
 /// `build`; every error carries the source text (for the caret report).
 fn parse_with<T>(
@@ -771,7 +810,9 @@ fn parse_with<T>(
     let run = || {
         check_nesting(text, engine.limits.max_depth)?;
         let marked = prepare(text, engine, names);
-        build(&mut Parser::new(text, &marked))
+        let mut parser = Parser::new(text, &marked);
+        parser.dialect = engine.dialect;
+        build(&mut parser)
     };
     run().map_err(|e| e.with_source(text))
 }

@@ -8,6 +8,7 @@
 
 pub mod context;
 mod display;
+pub use display::InDialect;
 pub mod function;
 mod json;
 pub mod number;

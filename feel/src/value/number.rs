@@ -37,6 +37,26 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
         .or_else(|| round_long(t2))
 }
 
+/// Write a number as Java's `BigDecimal.toString` does for the numbers a decimal holds, as
+/// Camunda's engine prints them: the scale kept (`1.10`, `11.90`), no negative zero.
+pub(crate) fn write_with_scale(out: &mut impl std::fmt::Write, n: &Decimal) -> std::fmt::Result {
+    if n.is_zero() {
+        write!(out, "{}", n.abs())
+    } else {
+        write!(out, "{n}")
+    }
+}
+
+/// The decimal a `double` turns into in Camunda's engine (Scala's `BigDecimal.decimal`): the
+/// shortest text that reads back as the same `f64` (`2 ** 0.5` is 1.4142135623730951).
+/// `None` for infinities, NaN and values outside the decimal range.
+pub(crate) fn from_double(x: f64) -> Option<Decimal> {
+    if !x.is_finite() {
+        return None;
+    }
+    parse_decimal(&format!("{x:?}")).map(|d| d.normalize())
+}
+
 /// Parse a decimal literal with more digits than fit: round the fraction.
 fn round_long(text: &str) -> Option<Decimal> {
     let (int, frac) = text.split_once('.')?;
@@ -96,6 +116,18 @@ mod tests {
                 prop_assert_eq!(format_decimal(&d), d.normalize().to_string());
             }
         }
+    }
+
+    #[test]
+    fn doubles_become_their_shortest_text() {
+        let text = |x: f64| from_double(x).map(|d| format_decimal(&d));
+        assert_eq!(text(2f64.sqrt()).as_deref(), Some("1.4142135623730951"));
+        assert_eq!(text(0.1 + 0.2).as_deref(), Some("0.30000000000000004"));
+        assert_eq!(text(1e-7).as_deref(), Some("0.0000001"));
+        assert_eq!(text(8.0).as_deref(), Some("8"));
+        assert_eq!(text(f64::INFINITY), None);
+        assert_eq!(text(f64::NAN), None);
+        assert_eq!(text(1e40), None);
     }
 
     #[test]

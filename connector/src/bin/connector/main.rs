@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! connector run <template.json | model.bpmn --task ID> [--variables vars.json] [--secrets secrets.json]
-//!               [--ca-bundle ca.pem] [--documents DIR]
+//!               [--ca-bundle ca.pem] [--documents DIR] [--dialect camunda|dmn]
 //! connector worker [--address URL] [--auth-strategy NONE|BASIC|OAUTH] [--type T]... [options]
 //! connector demo
 //! ```
@@ -55,6 +55,12 @@ enum Command {
         /// A directory used as the document store (uploads, storeResponse).
         #[arg(long)]
         documents: Option<PathBuf>,
+        /// Tests only: send every request to this origin (see route.rs).
+        #[arg(long, hide = true)]
+        route_to: Option<String>,
+        /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
+        #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
+        dialect: feel::Dialect,
     },
     /// Serve a Camunda 8 cluster as a job worker: activate REST connector jobs, execute them,
     /// answer the cluster; stop on SIGTERM/SIGINT.
@@ -64,6 +70,7 @@ enum Command {
 }
 
 mod demo;
+mod route;
 mod worker_cli;
 
 fn read(path: &Path) -> Result<String, String> {
@@ -92,6 +99,8 @@ struct RunArgs<'a> {
     secrets: Option<&'a Path>,
     ca_bundle: Option<&'a Path>,
     documents: Option<&'a Path>,
+    route_to: Option<&'a str>,
+    dialect: feel::Dialect,
 }
 
 fn run(args: &RunArgs<'_>) -> Result<Json, String> {
@@ -102,9 +111,11 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
         secrets,
         ca_bundle,
         documents,
+        route_to,
+        dialect,
     } = *args;
     let template = load_template(template, task)?;
-    let runtime = build_runtime(secrets, ca_bundle, documents)?;
+    let runtime = build_runtime(secrets, ca_bundle, documents, route_to, dialect)?;
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
             .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
@@ -121,14 +132,18 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
 }
 
 /// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables, an
-/// optional CA bundle and document folder.
+/// optional CA bundle and document folder, the FEEL dialect.
 fn build_runtime(
     secrets: Option<&Path>,
     ca_bundle: Option<&Path>,
     documents: Option<&Path>,
+    route_to: Option<&str>,
+    dialect: feel::Dialect,
 ) -> Result<Runtime, String> {
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
-    let mut builder = Runtime::builder().secrets(connector::runtime::file_then_env_secrets(file));
+    let mut builder = Runtime::builder()
+        .secrets(connector::runtime::file_then_env_secrets(file))
+        .dialect(dialect);
     if let Some(path) = ca_bundle {
         builder = builder.client_options(connector::ClientOptions {
             tls: connector::TlsOptions::ca_bundle(path),
@@ -138,6 +153,15 @@ fn build_runtime(
     if let Some(dir) = documents {
         builder = builder
             .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
+    }
+    if let Some(origin) = route_to {
+        let options = connector::ClientOptions::default();
+        let inner = connector::IsahcTransport::new(&options)
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        builder = builder.transport(route::Routed {
+            inner,
+            origin: origin.to_string(),
+        });
     }
     builder
         .build()
@@ -154,6 +178,8 @@ fn main() -> ExitCode {
             secrets,
             ca_bundle,
             documents,
+            route_to,
+            dialect,
         } => run(&RunArgs {
             template,
             task: task.as_deref(),
@@ -161,6 +187,8 @@ fn main() -> ExitCode {
             secrets: secrets.as_deref(),
             ca_bundle: ca_bundle.as_deref(),
             documents: documents.as_deref(),
+            route_to: route_to.as_deref(),
+            dialect: *dialect,
         }),
         Command::Demo => demo::run(),
         Command::Worker(args) => return worker_cli::run(args),

@@ -201,6 +201,8 @@ fn start(args: &WorkerArgs) -> Result<(), String> {
         args.secrets.as_deref(),
         args.ca_bundle.as_deref(),
         args.documents.as_deref(),
+        None,
+        feel::Dialect::Camunda,
     )?;
     let worker = Worker::new(runtime, cluster, args.options());
     let stop = Arc::new(AtomicBool::new(false));

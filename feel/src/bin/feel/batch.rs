@@ -5,13 +5,13 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::process::ExitCode;
 
 use feel::cli::batch::run_line;
-use feel::Engine;
+use feel::{Dialect, Engine};
 
 /// Exit status when the input cannot be read.
 const BAD_INPUT: u8 = 2;
 
 /// Run `feel batch` over `file` (`-` for stdin).
-pub fn run(file: &str) -> ExitCode {
+pub fn run(file: &str, dialect: Dialect) -> ExitCode {
     let input: Box<dyn BufRead> = if file == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -23,7 +23,7 @@ pub fn run(file: &str) -> ExitCode {
             }
         }
     };
-    match process(input, &mut io::stdout().lock()) {
+    match process(input, &mut io::stdout().lock(), dialect) {
         Ok(()) => ExitCode::SUCCESS,
         // The reader went away (e.g. `| head`): stop quietly.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
@@ -35,8 +35,8 @@ pub fn run(file: &str) -> ExitCode {
 }
 
 /// Answer each non-blank line; blank lines are skipped.
-fn process(input: impl BufRead, out: &mut impl Write) -> io::Result<()> {
-    let engine = Engine::new();
+fn process(input: impl BufRead, out: &mut impl Write, dialect: Dialect) -> io::Result<()> {
+    let engine = Engine::builder().dialect(dialect).build();
     for line in input.lines() {
         let line = line?;
         if line.trim().is_empty() {

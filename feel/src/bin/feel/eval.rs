@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use feel::{Context, Engine, Value};
+use feel::{Context, Dialect, Engine, Value};
 
 /// Exit status for an expression that failed to compile or evaluate.
 const EXPRESSION_FAILED: u8 = 1;
@@ -11,7 +11,13 @@ const EXPRESSION_FAILED: u8 = 1;
 const BAD_INPUT: u8 = 2;
 
 /// Run `feel eval`.
-pub fn run(expression: &str, context: Option<&Path>, vars: &[String], json: bool) -> ExitCode {
+pub fn run(
+    expression: &str,
+    context: Option<&Path>,
+    vars: &[String],
+    json: bool,
+    dialect: Dialect,
+) -> ExitCode {
     let vars = match variables(context, vars) {
         Ok(v) => v,
         Err(msg) => {
@@ -19,7 +25,7 @@ pub fn run(expression: &str, context: Option<&Path>, vars: &[String], json: bool
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let engine = Engine::new();
+    let engine = Engine::builder().dialect(dialect).build();
     let names: Vec<&str> = vars.keys().map(|k| k.as_ref()).collect();
     let result = engine
         .compile_with_names(expression, &names)
@@ -32,7 +38,7 @@ pub fn run(expression: &str, context: Option<&Path>, vars: &[String], json: bool
             if json {
                 println!("{}", out.value.to_json());
             } else {
-                println!("{}", out.value);
+                println!("{}", out.value.display_in(dialect));
             }
             ExitCode::SUCCESS
         }

@@ -98,6 +98,28 @@ impl Display for YmDuration {
     }
 }
 
+impl YmDuration {
+    /// The text Camunda's engine gives: as [`Display`], but zero as `P0Y`.
+    pub(crate) fn write_camunda(&self, f: &mut impl Write) -> fmt::Result {
+        if self.0 == 0 {
+            return f.write_str("P0Y");
+        }
+        write!(f, "{self}")
+    }
+}
+
+impl DtDuration {
+    /// The text Camunda's engine gives: whole seconds only (a fraction is dropped), and
+    /// zero as `P0D`.
+    pub(crate) fn write_camunda(&self, f: &mut impl Write) -> fmt::Result {
+        let whole = self.0 / NANOS_PER_SEC * NANOS_PER_SEC;
+        if whole == 0 {
+            return f.write_str("P0D");
+        }
+        write!(f, "{}", DtDuration(whole))
+    }
+}
+
 /// `P1DT2H3M4.5S` with days, hours below 24, minutes and seconds; zero as `PT0S`.
 impl Display for DtDuration {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
@@ -147,6 +169,23 @@ mod tests {
         assert_eq!(DtDuration(25 * 3600 * NANOS_PER_SEC).to_string(), "P1DT1H");
         assert_eq!(DtDuration(-(NANOS_PER_SEC / 2)).to_string(), "-PT0.5S");
         assert_eq!(DtDuration(9498 * NANOS_PER_DAY).to_string(), "P9498D");
+        let camunda_dt = |n: i128| {
+            let mut s = String::new();
+            DtDuration(n).write_camunda(&mut s).map(|()| s)
+        };
+        assert_eq!(camunda_dt(0).as_deref(), Ok("P0D"));
+        assert_eq!(camunda_dt(NANOS_PER_SEC / 2).as_deref(), Ok("P0D"));
+        assert_eq!(camunda_dt(-(3 * NANOS_PER_SEC / 2)).as_deref(), Ok("-PT1S"));
+        assert_eq!(
+            camunda_dt(NANOS_PER_DAY + 61 * NANOS_PER_SEC).as_deref(),
+            Ok("P1DT1M1S")
+        );
+        let camunda_ym = |n: i64| {
+            let mut s = String::new();
+            YmDuration(n).write_camunda(&mut s).map(|()| s)
+        };
+        assert_eq!(camunda_ym(0).as_deref(), Ok("P0Y"));
+        assert_eq!(camunda_ym(-14).as_deref(), Ok("-P1Y2M"));
         assert_eq!(YmDuration(0).to_string(), "P0M");
         assert_eq!(YmDuration(-57).to_string(), "-P4Y9M");
         assert_eq!(YmDuration(12).to_string(), "P1Y");

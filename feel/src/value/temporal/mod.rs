@@ -26,6 +26,7 @@ mod zone;
 
 pub use arith::{add, div, mul, sub};
 pub use order::{compare, equal, property, property_names};
+pub(crate) use parse::parse_camunda_time;
 pub use parse::{parse_duration, parse_literal};
 
 /// The smallest supported year.
@@ -119,6 +120,15 @@ impl Time {
     /// offset); `None` for a local time.
     pub fn offset_secs(&self) -> Option<i32> {
         self.zone.map(zone::standard_offset)
+    }
+
+    /// The time with a zone id replaced by the zone's standard offset: how Camunda's engine
+    /// hands a zoned time out (a Java `OffsetTime`).
+    pub fn with_offset(&self) -> Time {
+        Time {
+            nanos: self.nanos,
+            zone: self.offset_secs().map(Zone::Offset),
+        }
     }
 }
 

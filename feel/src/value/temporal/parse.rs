@@ -309,6 +309,12 @@ pub fn parse_duration(text: &str) -> Option<Value> {
         .or_else(|| DtDuration::parse(text).map(Value::DaysTime))
 }
 
+/// Parse a time as Camunda's engine does: as [`Time::parse`], also after a `T` prefix
+/// (`T10:30:00`, feel-scala's time formatter with an optional prefix).
+pub(crate) fn parse_camunda_time(text: &str) -> Option<Time> {
+    Time::parse(text).or_else(|| Time::parse(text.strip_prefix('T')?))
+}
+
 /// Parse the text of a temporal literal `@"…"`: a date, time, date-time or duration.
 ///
 /// ```
