@@ -7,7 +7,7 @@
 //! fails with Camunda's validation message and sends nothing.
 //!
 //! The table of results is `docs/element-templates.md`; regenerate it with
-//! `UPDATE_TEMPLATE_TABLE=1 cargo test -p connector --test element_templates` (or
+//! `UPDATE_TEMPLATE_TABLE=1 cargo test -p camunda-rest-connector --test element_templates` (or
 //! `just template-table`). The test fails when a variant that passed according to the table
 //! stops passing.
 
@@ -313,7 +313,7 @@ fn table(rows: &[Row]) -> String {
          `connector run … --task` against a loopback server. \"Passing\" counts variants whose request\n\
          and outcome match the template's input mappings, and variants rejected with Camunda's\n\
          validation message because the template leaves out what the connector requires.\n\
-         Regenerate: `UPDATE_TEMPLATE_TABLE=1 cargo test -p connector --test element_templates`.\n\n\
+         Regenerate: `UPDATE_TEMPLATE_TABLE=1 cargo test -p camunda-rest-connector --test element_templates`.\n\n\
          | template | versions | variants | passing |\n| --- | --- | ---: | ---: |\n",
         templates::PACKAGE_VERSION
     );

@@ -1,7 +1,7 @@
 //! FEEL throughput benchmark over a workload file (see `../shared/bench/README.md`).
 //!
 //! ```text
-//! cargo run --release -p feel --example feel_bench -- ../shared/bench/expressions.json
+//! cargo run --release -p feel-engine --example feel_bench -- ../shared/bench/expressions.json
 //! ```
 //!
 //! Prints one JSON object per expression: compile+evaluate and evaluate-only operations per

@@ -9,7 +9,7 @@
 //! Exit status: 0 for every outcome (complete, bpmnError, failed) and for a worker that shut
 //! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration.
 
-/// A fast general-purpose allocator (feature `mimalloc`, on by default): an execution allocates
+/// A fast general-purpose allocator (feature `mimalloc`, on with `cli`): an execution allocates
 /// some seventy small blocks, and glibc's malloc spends as much on them as the rest of the
 /// connector's own work when the HTTP client's thread frees blocks too.
 #[cfg(feature = "mimalloc")]
