@@ -156,6 +156,22 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
+/// The length of a value's `Display` text, without allocating it (serde_json's numbers have
+/// their text only with its `arbitrary_precision` feature).
+fn display_len(v: &impl std::fmt::Display) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Counting never fails.
+    let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{v}"));
+    count.0
+}
+
 /// One walk over an output value: whether it holds the forbidden key
 /// `camunda.function.type`, and at least its length serialised as JSON, counted without
 /// serialising (every string as if each byte needed a six-byte escape), added to `size`.
@@ -164,7 +180,7 @@ fn scan(v: &Json, size: &mut usize) -> bool {
     let add = |size: &mut usize, n: usize| *size = size.saturating_add(n);
     match v {
         Json::Null | Json::Bool(_) => add(size, 5),
-        Json::Number(n) => add(size, n.as_str().len()),
+        Json::Number(n) => add(size, display_len(n)),
         Json::String(s) => add(size, string(s)),
         Json::Array(items) => {
             add(size, items.len() + 2);

@@ -1,0 +1,47 @@
+//! Depending on the libraries (default features) changes no serde behaviour of the application.
+
+use std::collections::HashMap;
+
+use serde_isolation::{Limit, Weights};
+
+#[test]
+fn untagged_enum_with_f64_deserializes() {
+    let limits: Vec<Limit> = serde_json::from_str(r#"[1.5, 3, "unlimited"]"#).unwrap();
+    assert_eq!(
+        limits,
+        [
+            Limit::Number(1.5),
+            Limit::Number(3.0),
+            Limit::Word("unlimited".into())
+        ]
+    );
+}
+
+#[test]
+fn flattened_map_of_f64_deserializes() {
+    let weights: Weights = serde_json::from_str(r#"{"name": "w", "a": 0.25, "b": 2}"#).unwrap();
+    assert_eq!(weights.name, "w");
+    assert_eq!(
+        weights.rest,
+        HashMap::from([("a".to_string(), 0.25), ("b".to_string(), 2.0)])
+    );
+}
+
+#[test]
+fn the_libraries_work_in_this_build() {
+    // feel: JSON in and out without serde_json's exact features (numbers through f64).
+    let vars =
+        feel::Context::from_json(&serde_json::json!({"price": 0.1, "qty": 3})).unwrap_or_default();
+    let out = feel::Engine::new().evaluate("price * qty", &vars).unwrap();
+    assert_eq!(out.value.to_json(), serde_json::json!(0.3));
+    // connector: a template compiles with the crate's default features.
+    let template = connector::Template::from_json_str(
+        r#"{"type": "io.camunda:http-json:1", "inputs": {"method": "GET", "url": "=u"}}"#,
+    )
+    .unwrap();
+    assert!(connector::Runtime::builder()
+        .build()
+        .unwrap()
+        .compile(&template)
+        .is_ok());
+}
