@@ -97,7 +97,9 @@ pub use document::{
 pub use error::{ConnectorError, Retry, TemplateError};
 pub use outcome::{register_functions, Outcome};
 pub use request::Blocklist;
-pub use runtime::{evaluate_and_execute, CompiledTemplate, Runtime, RuntimeBuilder};
+pub use runtime::{
+    evaluate_and_execute, evaluate_and_execute_with, CompiledTemplate, Runtime, RuntimeBuilder,
+};
 pub use secrets::{
     ChainSecretProvider, EnvSecretProvider, JsonFileSecretProvider, MapSecretProvider,
     SecretProvider,

@@ -37,7 +37,12 @@ pub struct RuntimeBuilder {
     transport: Option<Arc<dyn Transport>>,
     token_cache: TokenCache,
     dialect: feel::Dialect,
+    engine: Option<Engine>,
+    functions: Vec<Function>,
 }
+
+/// A FEEL function the builder registers: name, parameter names, body.
+type Function = (String, Vec<String>, feel::NativeFn);
 
 impl RuntimeBuilder {
     /// The secret provider (default: environment variables with prefix `SECRET_`, or the
@@ -80,13 +85,64 @@ impl RuntimeBuilder {
         self
     }
 
+    /// The FEEL engine templates compile with, instead of one built in the
+    /// [`dialect`](Self::dialect): its dialect, limits, clock and registered functions apply.
+    /// The connector's own functions (`bpmnError`, `jobError`, `ignoreError`, `backoff`) are
+    /// registered on it, replacing functions of the same name and parameters.
+    ///
+    /// ```
+    /// let engine = feel::Engine::builder().dialect(feel::Dialect::Dmn).build();
+    /// let runtime = connector::Runtime::builder().engine(engine).build()?;
+    /// assert_eq!(runtime.engine().dialect(), feel::Dialect::Dmn);
+    /// # Ok::<(), connector::transport::TransportError>(())
+    /// ```
+    pub fn engine(mut self, engine: Engine) -> Self {
+        self.engine = Some(engine);
+        self
+    }
+
+    /// Register a custom FEEL function for every template's expressions (input mappings,
+    /// result and error expressions), as [`Engine::register`] does; register a name once per
+    /// parameter list to overload it.
+    ///
+    /// ```
+    /// use feel::Value;
+    /// let runtime = connector::Runtime::builder()
+    ///     .function("double", &["x"], |_, args| {
+    ///         args[0].as_number().map_or(Value::Null, |n| Value::from(n * feel::Decimal::TWO))
+    ///     })
+    ///     .build()?;
+    /// let out = runtime.engine().evaluate("double(21)", &feel::Context::new())?;
+    /// assert_eq!(out.value, Value::from(42));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn function(
+        mut self,
+        name: &str,
+        params: &[&str],
+        f: impl Fn(&mut feel::State<'_>, &[Value]) -> Value + Send + Sync + 'static,
+    ) -> Self {
+        self.functions.push((
+            name.to_string(),
+            params.iter().map(|p| (*p).to_string()).collect(),
+            Arc::new(f),
+        ));
+        self
+    }
+
     /// Build the runtime.
     pub fn build(self) -> Result<Runtime, TransportError> {
         let transport = match self.transport {
             Some(t) => t,
             None => Arc::new(IsahcTransport::new(&self.options)?),
         };
-        let mut engine = Engine::builder().dialect(self.dialect).build();
+        let mut engine = self
+            .engine
+            .unwrap_or_else(|| Engine::builder().dialect(self.dialect).build());
+        for (name, params, f) in self.functions {
+            let params: Vec<&str> = params.iter().map(String::as_str).collect();
+            engine.register(&name, &params, move |state, args| f(state, args));
+        }
         register_functions(&mut engine);
         Ok(Runtime {
             inner: Arc::new(Inner {
@@ -177,6 +233,8 @@ impl Runtime {
             transport: None,
             token_cache: TokenCache::default(),
             dialect: feel::Dialect::Camunda,
+            engine: None,
+            functions: Vec::new(),
         }
     }
 
@@ -310,9 +368,38 @@ impl CompiledTemplate {
 
     /// Execute a job that has `job_retries` retries left, asynchronously.
     pub async fn execute_job_async(&self, variables: &Json, job_retries: u32) -> Outcome {
+        self.execute_with_secrets_async(variables, job_retries, self.runtime.secrets.as_ref())
+            .await
+    }
+
+    /// Execute with another secret provider than the runtime's (a tenant's secrets, say),
+    /// blocking; the template's `retries` are the job's.
+    ///
+    /// ```no_run
+    /// # fn demo(task: &connector::CompiledTemplate) {
+    /// let tenant = connector::MapSecretProvider::new([("API_TOKEN", "tenant-a")]);
+    /// let outcome = task.execute_with_secrets(&serde_json::json!({"userId": 7}), &tenant);
+    /// # }
+    /// ```
+    pub fn execute_with_secrets(&self, variables: &Json, secrets: &dyn SecretProvider) -> Outcome {
+        futures_lite::future::block_on(self.execute_with_secrets_async(
+            variables,
+            self.compiled.retries,
+            secrets,
+        ))
+    }
+
+    /// Execute a job that has `job_retries` retries left with another secret provider than
+    /// the runtime's, asynchronously.
+    pub async fn execute_with_secrets_async(
+        &self,
+        variables: &Json,
+        job_retries: u32,
+        secrets: &dyn SecretProvider,
+    ) -> Outcome {
         let mut redactor = Redactor::default();
         let result = match self.evaluate_inputs(variables) {
-            Ok(inputs) => self.send(inputs, &mut redactor).await,
+            Ok(inputs) => self.send(inputs, secrets, &mut redactor).await,
             Err(e) => Err(e),
         };
         self.finish(result, job_retries, &redactor)
@@ -334,7 +421,10 @@ impl CompiledTemplate {
     pub async fn execute_inputs_async(&self, inputs: &Json, job_retries: u32) -> Outcome {
         let mut redactor = Redactor::default();
         let result = match inputs {
-            Json::Object(_) | Json::Null => self.send(inputs.clone(), &mut redactor).await,
+            Json::Object(_) | Json::Null => {
+                let secrets = self.runtime.secrets.as_ref();
+                self.send(inputs.clone(), secrets, &mut redactor).await
+            }
             _ => Err(ConnectorError::input(
                 "The job variables must be a JSON object",
             )),
@@ -381,9 +471,14 @@ impl CompiledTemplate {
     }
 
     /// Substitute secrets in the evaluated inputs, send the request and read the response.
-    async fn send(&self, mut json: Json, redactor: &mut Redactor) -> Result<Json, ConnectorError> {
+    async fn send(
+        &self,
+        mut json: Json,
+        secrets: &dyn SecretProvider,
+        redactor: &mut Redactor,
+    ) -> Result<Json, ConnectorError> {
         let rt = &self.runtime;
-        secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
+        secrets::substitute_json_in_place(&mut json, secrets, redactor)?;
         let input = request::parse(&json)?;
         let parts = request::check_url(&input.url, &rt.options)?;
         auth::redact_derived(&input.authentication, None, redactor);
@@ -419,7 +514,35 @@ fn default_runtime() -> Result<&'static Runtime, String> {
 
 /// Compile (cached) and execute a template with the default providers: secrets from the
 /// environment (`SECRET_` prefix), the isahc client, the blocklist from the environment.
+/// [`evaluate_and_execute_with`] takes the secrets from a provider instead.
 pub fn evaluate_and_execute(template: &Template, variables: &Json) -> Outcome {
+    run_default(template, |task| task.execute(variables))
+}
+
+/// [`evaluate_and_execute`] with the secrets from `secrets` instead of the environment.
+///
+/// ```no_run
+/// use connector::{evaluate_and_execute_with, MapSecretProvider, Template};
+/// let template = Template::from_json_str(r#"{"inputs": {"method": "GET",
+///     "url": "http://127.0.0.1:8080/", "authentication.type": "bearer",
+///     "authentication.token": "{{secrets.TOKEN}}"}}"#)?;
+/// let secrets = MapSecretProvider::new([("TOKEN", "t0ken")]);
+/// let outcome = evaluate_and_execute_with(&template, &serde_json::json!({}), &secrets);
+/// # Ok::<(), connector::TemplateError>(())
+/// ```
+pub fn evaluate_and_execute_with(
+    template: &Template,
+    variables: &Json,
+    secrets: &dyn SecretProvider,
+) -> Outcome {
+    run_default(template, |task| {
+        task.execute_with_secrets(variables, secrets)
+    })
+}
+
+/// Compile `template` on the default runtime and run it, or the `Failed` outcome of a runtime
+/// or template that cannot be built.
+fn run_default(template: &Template, run: impl FnOnce(&CompiledTemplate) -> Outcome) -> Outcome {
     let failed = |message: String| Outcome::Failed {
         message,
         retries: 0,
@@ -431,7 +554,7 @@ pub fn evaluate_and_execute(template: &Template, variables: &Json) -> Outcome {
         Err(e) => return failed(e),
     };
     match runtime.compile(template) {
-        Ok(task) => task.execute(variables),
+        Ok(task) => run(&task),
         Err(e) => failed(e.message),
     }
 }

@@ -96,6 +96,37 @@ impl Outcome {
         }
     }
 
+    /// Whether the job completes (neither a BPMN error nor a failure).
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Outcome::Complete { .. })
+    }
+
+    /// The variables of a completed job, or the outcome itself as the error: a BPMN error or
+    /// a failure (which implements [`std::error::Error`], so `?` works in functions returning
+    /// `Box<dyn Error>`).
+    ///
+    /// ```
+    /// use connector::Outcome;
+    /// let done = Outcome::Complete { variables: serde_json::Map::new() };
+    /// assert!(done.is_complete());
+    /// assert!(done.into_result().is_ok());
+    ///
+    /// let failed = Outcome::Failed {
+    ///     message: "503 Service Unavailable".into(),
+    ///     retries: 2,
+    ///     retry_backoff: None,
+    ///     variables: serde_json::Map::new(),
+    /// };
+    /// let err = failed.into_result().unwrap_err();
+    /// assert_eq!(err.to_string(), "failed (2 retries left): 503 Service Unavailable");
+    /// ```
+    pub fn into_result(self) -> Result<Map<String, Json>, Outcome> {
+        match self {
+            Outcome::Complete { variables } => Ok(variables),
+            other => Err(other),
+        }
+    }
+
     pub(crate) fn redact(self, r: &Redactor) -> Outcome {
         if r.is_empty() {
             return self;
@@ -155,6 +186,28 @@ fn json_kind(v: &Json) -> &'static str {
         Json::Object(_) => "object",
     }
 }
+
+/// One line: `complete`, `BPMN error CODE: message`, `failed (N retries left): message`.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Complete { .. } => f.write_str("complete"),
+            Outcome::BpmnError { code, message, .. } => {
+                write!(f, "BPMN error {code}")?;
+                match message {
+                    Some(m) if !m.is_empty() => write!(f, ": {m}"),
+                    _ => Ok(()),
+                }
+            }
+            Outcome::Failed {
+                message, retries, ..
+            } => write!(f, "failed ({retries} retries left): {message}"),
+        }
+    }
+}
+
+/// So that [`Outcome::into_result`]'s error works with `?`.
+impl std::error::Error for Outcome {}
 
 /// The length of a value's `Display` text, without allocating it (serde_json's numbers have
 /// their text only with its `arbitrary_precision` feature).
