@@ -107,6 +107,18 @@ fn error_expression_runs_on_success_too() {
         matches!(&out, Outcome::BpmnError { code, .. } if code == "VIA_R"),
         "{out:?}"
     );
+    // With a result expression, `response` is what it produced: `response.body` is gone.
+    let expr = "=if s = \"REJECTED\" and response.s = \"REJECTED\" and response.body = null \
+                then bpmnError(\"SEES_RESULT\", \"x\") else null";
+    let out = run(
+        json!({"method": "GET", "url": url}),
+        json!({"resultExpression": "={s: response.body.status}", "errorExpression": expr}),
+        json!({"s": "a process variable, not in scope"}),
+    );
+    assert!(
+        matches!(&out, Outcome::BpmnError { code, .. } if code == "SEES_RESULT"),
+        "{out:?}"
+    );
 }
 
 #[test]
