@@ -95,7 +95,7 @@ pub use document::{
     InMemoryDocumentStore, NoDocumentStore,
 };
 pub use error::{ConnectorError, Retry, TemplateError};
-pub use outcome::{register_functions, Outcome};
+pub use outcome::{register_functions, Execution, FeelWarning, Outcome};
 pub use request::Blocklist;
 pub use runtime::{
     evaluate_and_execute, evaluate_and_execute_with, CompiledTemplate, Runtime, RuntimeBuilder,

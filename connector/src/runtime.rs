@@ -12,9 +12,11 @@ use crate::auth::{self, TokenCache};
 use crate::document::{DocumentStore, NoDocumentStore};
 use crate::error::{ConnectorError, TemplateError};
 use crate::inputs::{self, CompiledInput};
-use crate::outcome::{parse_duration, register_functions, Outcome, OutputMapping};
+use crate::outcome::{
+    parse_duration, register_functions, Execution, FeelWarning, Outcome, OutputMapping,
+};
 use crate::secrets::{self, ChainSecretProvider, EnvSecretProvider, Redactor, SecretProvider};
-use crate::template::{Template, HTTP_JSON_TYPE};
+use crate::template::{did_you_mean, Template, CONNECTOR_INPUTS, HTTP_JSON_TYPE};
 use crate::transport::{ClientOptions, IsahcTransport, Transport, TransportError};
 use crate::{request, response};
 
@@ -189,6 +191,9 @@ struct Compiled {
     variables: Vec<Arc<str>>,
     output: OutputMapping,
     retries: u32,
+    /// What looks wrong in the template without stopping it (see
+    /// [`CompiledTemplate::template_warnings`]).
+    warnings: Vec<String>,
 }
 
 /// A compiled template bound to its runtime; execute it as often as needed.
@@ -281,6 +286,7 @@ impl Runtime {
         };
         let inputs = inputs::compile(engine, &template.inputs)?;
         let variables = inputs::variable_names(&inputs);
+        let warnings = unread_inputs(template, &variables);
         let compiled = Arc::new(Compiled {
             inputs,
             variables,
@@ -295,6 +301,7 @@ impl Runtime {
                 retry_backoff,
             },
             retries: template.retries,
+            warnings,
         });
         if let Ok(mut cache) = self.inner.compiled.lock() {
             if cache.len() >= 1024 {
@@ -307,6 +314,32 @@ impl Runtime {
             compiled,
         })
     }
+}
+
+/// A warning for every input whose target the REST connector does not read and no other
+/// input's expression mentions: a misspelt target (`queryParams`) is otherwise dropped
+/// without a word.
+fn unread_inputs(template: &Template, mentioned: &[Arc<str>]) -> Vec<String> {
+    let mut warnings: Vec<String> = Vec::new();
+    for input in &template.inputs {
+        let top = input.target.split('.').next().unwrap_or_default();
+        if CONNECTOR_INPUTS.contains(&top) || mentioned.binary_search_by(|m| (**m).cmp(top)).is_ok()
+        {
+            continue;
+        }
+        let hint = match did_you_mean(top, &CONNECTOR_INPUTS) {
+            Some(c) => format!("; did you mean '{c}'?"),
+            None => String::new(),
+        };
+        let warning = format!(
+            "input target '{}': the REST connector does not read '{top}' and no other input uses it{hint}",
+            input.target
+        );
+        if !warnings.contains(&warning) {
+            warnings.push(warning);
+        }
+    }
+    warnings
 }
 
 /// The task headers the REST connector reads from a job's `customHeaders`.
@@ -344,6 +377,24 @@ impl Runtime {
 }
 
 impl CompiledTemplate {
+    /// What looks wrong in the template without stopping it: inputs whose target the REST
+    /// connector does not read and no other input uses (`queryParams` for
+    /// `queryParameters`), with the closest target it reads.
+    ///
+    /// ```
+    /// let template = connector::Template::from_json_str(r#"{"inputs": {"method": "GET",
+    ///     "url": "http://127.0.0.1:1/", "queryParams": "={q: 1}"}}"#)?;
+    /// let task = connector::Runtime::builder().build()?.compile(&template)?;
+    /// assert_eq!(task.template_warnings(), [
+    ///     "input target 'queryParams': the REST connector does not read 'queryParams' and no \
+    ///      other input uses it; did you mean 'queryParameters'?",
+    /// ]);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn template_warnings(&self) -> &[String] {
+        &self.compiled.warnings
+    }
+
     /// Whether both handles share one compilation (the cache returned the same one).
     pub fn same_compilation(&self, other: &CompiledTemplate) -> bool {
         Arc::ptr_eq(&self.compiled, &other.compiled)
@@ -352,6 +403,49 @@ impl CompiledTemplate {
     /// Execute with the process variables (a JSON object), blocking the thread.
     pub fn execute(&self, variables: &Json) -> Outcome {
         futures_lite::future::block_on(self.execute_async(variables))
+    }
+
+    /// Execute, blocking, and also return the FEEL warnings of the task's expressions: why an
+    /// input, the result or the error expression gave `null` (a missing variable, a misspelt
+    /// path). They are not sent anywhere; show or log them.
+    ///
+    /// ```
+    /// let template = connector::Template::from_json_str(r#"{"inputs": {"method": "GET",
+    ///     "url": "=baseUrl + \"/users\""}}"#)?;
+    /// let runtime = connector::Runtime::builder().build()?;
+    /// let run = runtime.compile(&template)?.execute_with_warnings(&serde_json::json!({}));
+    /// assert!(!run.outcome.is_complete()); // the URL is null: "url: must not be blank"
+    /// assert_eq!(run.warnings[0].field, "input url"); // and this says why
+    /// assert!(run.warnings[0].warning.message.contains("baseUrl"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn execute_with_warnings(&self, variables: &Json) -> Execution {
+        futures_lite::future::block_on(self.execute_with_warnings_async(
+            variables,
+            self.compiled.retries,
+            self.runtime.secrets.as_ref(),
+        ))
+    }
+
+    /// [`execute_with_warnings`](Self::execute_with_warnings) for a job with `job_retries`
+    /// retries left and a secret provider, asynchronously.
+    pub async fn execute_with_warnings_async(
+        &self,
+        variables: &Json,
+        job_retries: u32,
+        secrets: &dyn SecretProvider,
+    ) -> Execution {
+        let mut redactor = Redactor::default();
+        let mut warnings = Vec::new();
+        let result = match self.evaluate_inputs(variables, &mut warnings) {
+            Ok(inputs) => self.send(inputs, secrets, &mut redactor).await,
+            Err(e) => Err(e),
+        };
+        let outcome = self.finish(result, job_retries, &redactor, &mut warnings);
+        for w in &mut warnings {
+            w.warning.message = redactor.redact(&w.warning.message);
+        }
+        Execution { outcome, warnings }
     }
 
     /// Execute asynchronously.
@@ -397,12 +491,9 @@ impl CompiledTemplate {
         job_retries: u32,
         secrets: &dyn SecretProvider,
     ) -> Outcome {
-        let mut redactor = Redactor::default();
-        let result = match self.evaluate_inputs(variables) {
-            Ok(inputs) => self.send(inputs, secrets, &mut redactor).await,
-            Err(e) => Err(e),
-        };
-        self.finish(result, job_retries, &redactor)
+        self.execute_with_warnings_async(variables, job_retries, secrets)
+            .await
+            .outcome
     }
 
     /// Execute a job whose inputs are already evaluated: a Zeebe job's variables, to which
@@ -429,7 +520,7 @@ impl CompiledTemplate {
                 "The job variables must be a JSON object",
             )),
         };
-        self.finish(result, job_retries, &redactor)
+        self.finish(result, job_retries, &redactor, &mut Vec::new())
     }
 
     fn finish(
@@ -437,15 +528,20 @@ impl CompiledTemplate {
         result: Result<Json, ConnectorError>,
         job_retries: u32,
         redactor: &Redactor,
+        warnings: &mut Vec<FeelWarning>,
     ) -> Outcome {
         self.compiled
             .output
-            .finish(result, job_retries, redactor)
+            .finish(result, job_retries, redactor, warnings)
             .redact(redactor)
     }
 
     /// The task's input mappings evaluated over the process variables, as JSON.
-    fn evaluate_inputs(&self, variables: &Json) -> Result<Json, ConnectorError> {
+    fn evaluate_inputs(
+        &self,
+        variables: &Json,
+        warnings: &mut Vec<FeelWarning>,
+    ) -> Result<Json, ConnectorError> {
         let vars = match variables {
             Json::Null => Context::new(),
             // only the variables the inputs can read: a job's variables can be many and
@@ -466,7 +562,7 @@ impl CompiledTemplate {
                 ))
             }
         };
-        let locals = inputs::evaluate(&self.compiled.inputs, &vars)?;
+        let locals = inputs::evaluate(&self.compiled.inputs, &vars, warnings)?;
         Ok(Json::Object(locals.to_json_map()))
     }
 

@@ -192,6 +192,11 @@ fn run_variant(template: &ElementTemplate, variant: &Variant, dir: &Path, index:
         .expect("run connector");
     let outcome: Json = match serde_json::from_slice(&out.stdout) {
         Ok(v) => v,
+        // a template that does not compile (a FEEL syntax error): no outcome, exit 3
+        Err(_) if out.status.code() == Some(3) => serde_json::json!({
+            "outcome": "compileError",
+            "message": String::from_utf8_lossy(&out.stderr).trim(),
+        }),
         Err(_) => {
             return Verdict::Fail(format!(
                 "no outcome (exit {:?}): {}",
@@ -206,8 +211,9 @@ fn run_variant(template: &ElementTemplate, variant: &Variant, dir: &Path, index:
     let inputs = match expect::inputs(variant) {
         Ok(i) => i,
         Err(e) => {
-            // Zeebe cannot map the inputs: the job is never created; ours must fail too
-            return if kind == "failed" && requests.is_empty() {
+            // Zeebe cannot map the inputs: the job is never created; ours must fail too (or
+            // not compile)
+            return if matches!(kind, "failed" | "compileError") && requests.is_empty() {
                 Verdict::RejectedAsCamunda
             } else {
                 Verdict::Fail(format!(

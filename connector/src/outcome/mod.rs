@@ -16,6 +16,36 @@ pub use functions::register_functions;
 use crate::error::{ConnectorError, Retry};
 use crate::secrets::Redactor;
 
+/// A FEEL warning from one of a task's expressions: the expression returned `null` (or a
+/// value with `null` inside) for this reason and the execution went on. Carried next to the
+/// [`Outcome`] by [`CompiledTemplate::execute_with_warnings`](crate::CompiledTemplate::execute_with_warnings),
+/// never in the variables sent to the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeelWarning {
+    /// Which expression: `input url`, `input body.name`, `resultExpression`,
+    /// `errorExpression`.
+    pub field: String,
+    /// The warning (kind, message, position in the expression).
+    pub warning: feel::Warning,
+}
+
+/// `input url: [NO_VARIABLE_FOUND] no variable found for name 'baseUrl' (at offset 0)`.
+impl std::fmt::Display for FeelWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.warning)
+    }
+}
+
+/// One execution: the job's outcome and the FEEL warnings its expressions produced, in the
+/// order they were evaluated (inputs, result expression, error expression).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    /// What happens to the job.
+    pub outcome: Outcome,
+    /// Why expressions gave `null`: a missing variable, a misspelt path, a wrong type.
+    pub warnings: Vec<FeelWarning>,
+}
+
 /// What happens to the job.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
@@ -285,6 +315,14 @@ fn json_size(v: &Map<String, Json>) -> usize {
     }
 }
 
+/// Add an expression's warnings, named by its field.
+fn collect(out: &mut Vec<FeelWarning>, field: &str, warnings: Vec<feel::Warning>) {
+    out.extend(warnings.into_iter().map(|warning| FeelWarning {
+        field: field.to_string(),
+        warning,
+    }));
+}
+
 /// `{…entries of value, response: value, extra…}` as a FEEL context.
 fn scope(value: &Json, extra: &[(&str, Json)]) -> Context {
     let mut ctx = Context::from_json(value).unwrap_or_default();
@@ -300,6 +338,7 @@ impl OutputMapping {
     fn map_result(
         &self,
         response: Json,
+        warnings: &mut Vec<FeelWarning>,
     ) -> Result<(Map<String, Json>, Option<Json>), ConnectorError> {
         // The expression sees the response first; its entries then go over `resultVariable`
         // (Camunda's putAll order), so the response itself can be moved, not copied.
@@ -312,6 +351,7 @@ impl OutputMapping {
                         expr.source()
                     ))
                 })?;
+                collect(warnings, "resultExpression", value.warnings);
                 match value.value.to_json() {
                     Json::Null => None,
                     Json::Object(map) => Some(map),
@@ -389,8 +429,9 @@ impl OutputMapping {
         result: Result<Json, ConnectorError>,
         job_retries: u32,
         redactor: &Redactor,
+        warnings: &mut Vec<FeelWarning>,
     ) -> Outcome {
-        let mapped = result.and_then(|response| self.map_result(response));
+        let mapped = result.and_then(|response| self.map_result(response, warnings));
         let mapped = mapped.map_err(|e| redact_error(e, redactor));
         if let Some(expr) = &self.error_expression {
             let value = match &mapped {
@@ -414,6 +455,7 @@ impl OutputMapping {
                     return self.failed(err.message, 0, vars);
                 }
                 Ok(eval) => {
+                    collect(warnings, "errorExpression", eval.warnings);
                     if let Some(outcome) = self.error_outcome(&eval.value) {
                         return outcome;
                     }
@@ -535,7 +577,7 @@ mod size_tests {
 
     #[test]
     fn output_size_limit_holds_on_both_sides_of_the_bound() {
-        let size_error = |body: Json| match mapping().map_result(body) {
+        let size_error = |body: Json| match mapping().map_result(body, &mut Vec::new()) {
             Ok(_) => None,
             Err(e) => Some(e.message),
         };
@@ -553,7 +595,7 @@ mod size_tests {
 
     #[test]
     fn the_function_type_key_is_refused_at_any_depth() {
-        let refused = |body: Json| match mapping().map_result(body) {
+        let refused = |body: Json| match mapping().map_result(body, &mut Vec::new()) {
             Err(e) => e.message.contains("forbidden literal"),
             Ok(_) => false,
         };

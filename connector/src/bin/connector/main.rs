@@ -7,7 +7,10 @@
 //! connector demo
 //! ```
 //! Exit status: 0 for every outcome (complete, bpmnError, failed) and for a worker that shut
-//! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration.
+//! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration; 3 for a
+//! template that does not compile (an invalid template, a FEEL syntax error), reported on
+//! stderr rather than as a `failed` outcome. `run` prints the FEEL warnings of the task's
+//! expressions (why one gave `null`) on stderr, one `connector: warning:` line each.
 
 /// A fast general-purpose allocator (feature `mimalloc`, on with `cli`): an execution allocates
 /// some seventy small blocks, and glibc's malloc spends as much on them as the rest of the
@@ -77,18 +80,39 @@ fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn load_template(path: &Path, task: Option<&str>) -> Result<Template, String> {
+/// Why a command could not produce an outcome.
+enum Failure {
+    /// Unreadable input, bad options (exit 2).
+    Input(String),
+    /// The template is invalid or one of its FEEL expressions does not compile (exit 3).
+    Compile(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Input(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Input(message.to_string())
+    }
+}
+
+fn load_template(path: &Path, task: Option<&str>) -> Result<Template, Failure> {
     let text = read(path)?;
     let is_bpmn = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("bpmn"))
         || text.trim_start().starts_with('<');
-    if is_bpmn {
+    let template = if is_bpmn {
         let task = task.ok_or("a BPMN file needs --task <service task id>")?;
-        Template::from_bpmn(&text, task).map_err(|e| e.to_string())
+        Template::from_bpmn(&text, task)
     } else {
-        Template::from_json_str(&text).map_err(|e| e.to_string())
-    }
+        Template::from_json_str(&text)
+    };
+    template.map_err(|e| Failure::Compile(e.to_string()))
 }
 
 /// The `run` command's options.
@@ -103,7 +127,7 @@ struct RunArgs<'a> {
     dialect: feel::Dialect,
 }
 
-fn run(args: &RunArgs<'_>) -> Result<Json, String> {
+fn run(args: &RunArgs<'_>) -> Result<Json, Failure> {
     let RunArgs {
         template,
         task,
@@ -124,11 +148,17 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
     if !variables.is_object() {
         return Err("the variables file must hold a JSON object".into());
     }
-    Ok(match runtime.compile(&template) {
-        Ok(task) => task.execute(&variables).to_json(),
-        Err(e) => json!({"outcome": "failed", "message": e.message, "retries": 0,
-                         "retryBackoff": null, "variables": {}}),
-    })
+    let task = runtime
+        .compile(&template)
+        .map_err(|e| Failure::Compile(e.to_string()))?;
+    for warning in task.template_warnings() {
+        eprintln!("connector: warning: {warning}");
+    }
+    let execution = task.execute_with_warnings(&variables);
+    for warning in &execution.warnings {
+        eprintln!("connector: warning: {warning}");
+    }
+    Ok(execution.outcome.to_json())
 }
 
 /// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables, an
@@ -190,7 +220,7 @@ fn main() -> ExitCode {
             route_to: route_to.as_deref(),
             dialect: *dialect,
         }),
-        Command::Demo => demo::run(),
+        Command::Demo => demo::run().map_err(Failure::Input),
         Command::Worker(args) => return worker_cli::run(args),
     };
     match result {
@@ -198,9 +228,13 @@ fn main() -> ExitCode {
             println!("{json}");
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(Failure::Input(message)) => {
             eprintln!("connector: {message}");
             ExitCode::from(2)
+        }
+        Err(Failure::Compile(message)) => {
+            eprintln!("connector: compile error: {message}");
+            ExitCode::from(3)
         }
     }
 }
