@@ -26,6 +26,11 @@ snap:
 tck:
     cargo test -p conformance --test tck -- --nocapture
 
+# The example programs embedding each crate.
+examples:
+    cargo run -q -p embed-feel
+    cargo run -q -p embed-connector
+
 # Everything CI runs.
 ci:
     .ci/run

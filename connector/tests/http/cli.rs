@@ -177,7 +177,12 @@ fn run_template(name: &str, template: &str, vars: &str) -> (Option<i32>, String,
     std::fs::write(&t, template).unwrap();
     std::fs::write(&v, vars).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_connector"))
-        .args(["run", t.to_str().unwrap(), "--variables", v.to_str().unwrap()])
+        .args([
+            "run",
+            t.to_str().unwrap(),
+            "--variables",
+            v.to_str().unwrap(),
+        ])
         .output()
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
@@ -190,9 +195,10 @@ fn run_template(name: &str, template: &str, vars: &str) -> (Option<i32>, String,
 
 #[test]
 fn feel_warnings_go_to_stderr_not_into_the_variables() {
-    let server = LoopbackServer::canned(vec![CannedResponse::new(200, r#"{"status": "ok"}"#)
-        .header("Content-Type", "application/json")])
-    .unwrap();
+    let server =
+        LoopbackServer::canned(vec![CannedResponse::new(200, r#"{"status": "ok"}"#)
+            .header("Content-Type", "application/json")])
+        .unwrap();
     // A missing variable in the URL: the outcome says the URL is blank, stderr says why.
     let template = json!({"inputs": {"method": "GET", "url": "=baseUrl + \"/x\""}}).to_string();
     let (code, stdout, stderr) = run_template("missing", &template, "{}");
