@@ -45,3 +45,33 @@ fn the_libraries_work_in_this_build() {
         .compile(&template)
         .is_ok());
 }
+
+#[test]
+fn the_libraries_compile_no_command_line_parser_nor_allocator() {
+    // `cargo tree` of this crate, as an application's build sees its normal dependencies.
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args(["tree", "-e", "normal", "--prefix", "none", "--offline"])
+        .args([
+            "--manifest-path",
+            concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml"),
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let tree = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        tree.lines().any(|l| l.starts_with("feel-engine ")),
+        "{tree}"
+    );
+    for name in ["clap ", "mimalloc ", "libmimalloc-sys "] {
+        assert!(
+            !tree.lines().any(|l| l.starts_with(name)),
+            "{name}in an embedder's build:\n{tree}"
+        );
+    }
+}
