@@ -38,6 +38,9 @@ pub(crate) struct OAuth {
     pub(crate) audience: Option<String>,
     pub(crate) scopes: Option<String>,
     pub(crate) client_auth: ClientAuth,
+    /// `oauth-refresh-token`: the refresh token exchanged for an access token (the
+    /// client-credentials grant when `None`).
+    pub(crate) refresh_token: Option<String>,
 }
 
 /// The authentication of a request.
@@ -143,11 +146,32 @@ pub(crate) fn parse(
                 audience: optional("audience")?,
                 scopes: optional("scopes")?,
                 client_auth,
+                refresh_token: None,
+            })
+        }
+        "oauth-refresh-token" => {
+            let endpoint = required(obj, "oauthTokenEndpoint", v)?;
+            if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+                v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
+            }
+            let client_id = required(obj, "clientId", v)?;
+            let refresh_token = required(obj, "refreshToken", v)?;
+            let optional = |key| {
+                string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
+            };
+            Authentication::OAuth(OAuth {
+                endpoint,
+                client_id,
+                client_secret: optional("clientSecret")?.unwrap_or_default(),
+                audience: None,
+                scopes: optional("scopes")?,
+                client_auth: ClientAuth::CredentialsBody,
+                refresh_token: Some(refresh_token),
             })
         }
         other => {
             return Err(ConnectorError::input(format!(
-                "Could not resolve type id '{other}' as a subtype of `Authentication`: known type ids = [apiKey, basic, bearer, noAuth, oauth-client-credentials-flow]"
+                "Could not resolve type id '{other}' as a subtype of `Authentication`: known type ids = [apiKey, basic, bearer, noAuth, oauth-client-credentials-flow, oauth-refresh-token]"
             )))
         }
     })
@@ -306,10 +330,23 @@ async fn fetch_token(
 ) -> Result<(String, Option<f64>), ConnectorError> {
     request::check_url(&oauth.endpoint, options)?;
     let mut form = Map::new();
-    form.insert(
-        "grant_type".into(),
-        Json::String("client_credentials".into()),
-    );
+    if let Some(refresh) = &oauth.refresh_token {
+        // the refresh grant: credentials in the body, the secret only when given
+        form.insert("grant_type".into(), Json::String("refresh_token".into()));
+        form.insert("client_id".into(), Json::String(oauth.client_id.clone()));
+        form.insert("refresh_token".into(), Json::String(refresh.clone()));
+        if !oauth.client_secret.trim().is_empty() {
+            form.insert(
+                "client_secret".into(),
+                Json::String(oauth.client_secret.clone()),
+            );
+        }
+    } else {
+        form.insert(
+            "grant_type".into(),
+            Json::String("client_credentials".into()),
+        );
+    }
     if let Some(a) = &oauth.audience {
         form.insert("audience".into(), Json::String(a.clone()));
     }
@@ -321,6 +358,7 @@ async fn fetch_token(
         "application/x-www-form-urlencoded".to_string(),
     )];
     match oauth.client_auth {
+        _ if oauth.refresh_token.is_some() => {}
         ClientAuth::BasicAuthHeader => headers.push((
             "Authorization".into(),
             basic(&oauth.client_id, &oauth.client_secret),
@@ -360,6 +398,26 @@ async fn fetch_token(
     let json: Json = serde_json::from_slice(&resp.body).map_err(|_| no_token())?;
     if !json.is_object() {
         return Err(no_token());
+    }
+    if let Some(error) = json.get("error").and_then(Json::as_str) {
+        let description = json
+            .get("error_description")
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        return Err(match error {
+            "invalid_grant" if oauth.refresh_token.is_some() => ConnectorError::technical(
+                "OAUTH_REFRESH_TOKEN_EXPIRED",
+                format!("Refresh token is invalid or expired; re-authorization is required. Details: {description}"),
+            ),
+            "interaction_required" => ConnectorError::technical(
+                "OAUTH_INTERACTION_REQUIRED",
+                format!("OAuth token exchange failed: {error}. {description}"),
+            ),
+            _ => ConnectorError::technical(
+                "OAUTH_TOKEN_ERROR",
+                format!("OAuth token exchange failed: {error}. {description}"),
+            ),
+        });
     }
     let token = match find_value(&json, "access_token") {
         Some(Json::String(s)) => s.clone(),
@@ -454,6 +512,7 @@ mod tests {
             audience: None,
             scopes: None,
             client_auth: ClientAuth::BasicAuthHeader,
+            refresh_token: None,
         };
         let cache = TokenCache::default();
         cache.put(key.clone(), "t1".into(), None);
