@@ -8,6 +8,11 @@ fmt:
 lint:
     cargo fmt --all -- --check
     cargo clippy --workspace --all-targets -- -D warnings
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p feel -p connector
+
+# The library crates' documentation, warnings as errors (as CI builds it).
+doc:
+    RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p feel -p connector
 
 # The whole test suite.
 test:

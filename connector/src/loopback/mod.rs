@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 server on 127.0.0.1 for demos and conformance fixtures: it records every
+//! A minimal HTTP/1.1 server on 127.0.0.1 for tests, conformance fixtures and benchmarks: it records every
 //! request as received on the wire and answers from a handler (or a list of canned responses).
 //! One request per connection; not meant for production traffic. [`tls`] serves HTTPS with
 //! generated certificates; [`tinyproxy`] runs a real HTTP proxy.

@@ -63,12 +63,22 @@ fn run_prints_one_json_outcome_and_exits_zero() {
 
 #[test]
 fn demo_runs_end_to_end_on_loopback() {
-    let (code, stdout) = connector(&["demo"]);
-    assert_eq!(code, Some(0));
-    let out: Json = serde_json::from_str(&stdout).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_connector"))
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stdout: Json = serde_json::from_slice(&out.stdout).unwrap();
+    // The demo server answers only a request with the secret's bearer token.
     assert_eq!(
-        out,
+        stdout,
         json!({"outcome": "complete", "variables": {"name": "Ada Lovelace", "status": 200}})
+    );
+    // The URL and query parameters evaluated from the variables, as the server saw them.
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains(" received: GET /users/42?q=Berlin&units=metric\n"),
+        "{stderr}"
     );
 }
 
@@ -107,5 +117,54 @@ fn run_with_a_ca_bundle_and_a_document_directory() {
         out["variables"]["error"]["code"], "SSL_HANDSHAKE_FAILED",
         "{out}"
     );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// The README's `connector run` example: `examples/connector/` (template, BPMN, variables,
+/// secrets) against a server answering from `examples/connector/api/` as a static file server
+/// would.
+#[test]
+fn the_readme_examples_run_as_documented() {
+    let examples = concat!(env!("CARGO_MANIFEST_DIR"), "/../examples/connector");
+    let server = LoopbackServer::start(move |req| {
+        let file = std::path::Path::new(examples).join(format!("api{}", req.target));
+        match std::fs::read(file) {
+            Ok(body) if req.header("authorization") == Some("Bearer example-token") => {
+                CannedResponse::new(200, body)
+            }
+            Ok(_) => CannedResponse::new(401, ""),
+            Err(_) => CannedResponse::new(404, ""),
+        }
+    })
+    .unwrap();
+    let dir = std::env::temp_dir().join(format!("connector-cli-examples-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let vars = dir.join("v.json");
+    let at = |path: &str| format!("{examples}/{path}");
+    let run = |user: u32, task: &[&str]| {
+        std::fs::write(
+            &vars,
+            json!({"baseUrl": server.url(), "userId": user}).to_string(),
+        )
+        .unwrap();
+        let (template, secrets) = (at(task[0]), at("secrets.json"));
+        let mut args = vec!["run", template.as_str(), "--secrets", secrets.as_str()];
+        args.extend_from_slice(&task[1..]);
+        args.extend_from_slice(&["--variables", vars.to_str().unwrap()]);
+        let (code, stdout) = connector(&args);
+        assert_eq!(code, Some(0), "{stdout}");
+        serde_json::from_str::<Json>(&stdout).unwrap()
+    };
+    assert_eq!(
+        run(1, &["get-user.json"]),
+        json!({"outcome": "complete", "variables": {"name": "Leanne Graham", "city": "Gwenborough"}})
+    );
+    assert_eq!(
+        run(2, &["get-user.json"]),
+        json!({"outcome": "bpmnError", "code": "USER_NOT_FOUND", "message": "Not Found", "variables": {}})
+    );
+    let out = run(1, &["get-user.bpmn", "--task", "fetchUser"]);
+    assert_eq!(out["variables"]["name"], "Leanne Graham", "{out}");
+    assert_eq!(out["variables"]["user"]["status"], 200, "{out}");
     let _ = std::fs::remove_dir_all(dir);
 }

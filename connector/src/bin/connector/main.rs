@@ -20,8 +20,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use connector::loopback::{CannedResponse, LoopbackServer};
-use connector::{JsonFileSecretProvider, MapSecretProvider, Runtime, Template};
+use connector::{JsonFileSecretProvider, Runtime, Template};
 use serde_json::{json, Value as Json};
 
 #[derive(Parser)]
@@ -70,6 +69,7 @@ enum Command {
     Demo,
 }
 
+mod demo;
 mod route;
 mod worker_cli;
 
@@ -168,60 +168,6 @@ fn build_runtime(
         .map_err(|e| format!("cannot start the HTTP client: {e}"))
 }
 
-const DEMO_TOKEN: &str = "demo-token-0123";
-
-fn demo() -> Result<Json, String> {
-    let server = LoopbackServer::start(|req| {
-        if req.header("authorization") != Some(&format!("Bearer {DEMO_TOKEN}")) {
-            return CannedResponse::new(401, "").header("Content-Type", "text/plain");
-        }
-        let id = req
-            .target
-            .trim_start_matches("/users/")
-            .split('?')
-            .next()
-            .unwrap_or("");
-        CannedResponse::new(
-            200,
-            format!(r#"{{"id": {id}, "name": "Ada Lovelace", "city": "London"}}"#),
-        )
-        .header("Content-Type", "application/json")
-    })
-    .map_err(|e| format!("cannot start the demo server: {e}"))?;
-    let template = json!({
-        "type": "io.camunda:http-json:1",
-        "inputs": [
-            {"source": "bearer", "target": "authentication.type"},
-            {"source": "{{secrets.API_TOKEN}}", "target": "authentication.token"},
-            {"source": "GET", "target": "method"},
-            {"source": format!("=\"{}/users/\" + string(userId)", server.url()), "target": "url"},
-            {"source": "={q: city, units: \"metric\"}", "target": "queryParameters"}
-        ],
-        "taskHeaders": {
-            "resultExpression": "={name: response.body.name, status: response.status}",
-            "errorExpression": "=if error.code = \"404\" then bpmnError(\"NOT_FOUND\", error.message) else null",
-            "retryBackoff": "PT30S"
-        },
-        "retries": 3
-    });
-    let template = Template::from_json(&template).map_err(|e| e.to_string())?;
-    let runtime = Runtime::builder()
-        .secrets(MapSecretProvider::new([("API_TOKEN", DEMO_TOKEN)]))
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-    let task = runtime.compile(&template).map_err(|e| e.to_string())?;
-    let outcome = task.execute(&json!({"userId": 42, "city": "Berlin"}));
-    for req in server.requests() {
-        eprintln!(
-            "demo server on {} received: {} {}",
-            server.url(),
-            req.method,
-            req.target
-        );
-    }
-    Ok(outcome.to_json())
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
@@ -244,7 +190,7 @@ fn main() -> ExitCode {
             route_to: route_to.as_deref(),
             dialect: *dialect,
         }),
-        Command::Demo => demo(),
+        Command::Demo => demo::run(),
         Command::Worker(args) => return worker_cli::run(args),
     };
     match result {
