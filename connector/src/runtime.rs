@@ -12,6 +12,7 @@ use crate::auth::{self, TokenCache};
 use crate::document::{DocumentStore, NoDocumentStore};
 use crate::error::{ConnectorError, TemplateError};
 use crate::inputs::{self, CompiledInput};
+use crate::intrinsic;
 use crate::outcome::{parse_duration, register_functions, Outcome, OutputMapping};
 use crate::secrets::{self, ChainSecretProvider, EnvSecretProvider, Redactor, SecretProvider};
 use crate::template::{Template, HTTP_JSON_TYPE};
@@ -384,6 +385,12 @@ impl CompiledTemplate {
     async fn send(&self, mut json: Json, redactor: &mut Redactor) -> Result<Json, ConnectorError> {
         let rt = &self.runtime;
         secrets::substitute_json_in_place(&mut json, rt.secrets.as_ref(), redactor)?;
+        let env = intrinsic::Env {
+            documents: rt.documents.as_ref(),
+            transport: rt.transport.as_ref(),
+            options: &rt.options,
+        };
+        intrinsic::apply(&mut json, &env, redactor).await?;
         let input = request::parse(&json)?;
         let parts = request::check_url(&input.url, &rt.options)?;
         auth::redact_derived(&input.authentication, None, redactor);

@@ -8,6 +8,7 @@ mod body;
 mod cli;
 mod common;
 mod documents;
+mod intrinsic;
 mod output;
 mod proxy;
 mod request;

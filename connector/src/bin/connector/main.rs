@@ -150,10 +150,12 @@ fn build_runtime(
             ..connector::ClientOptions::default()
         });
     }
-    if let Some(dir) = documents {
-        builder = builder
-            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
-    }
+    // documents live in memory for the process unless a folder is given
+    builder = match documents {
+        Some(dir) => builder
+            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?),
+        None => builder.documents(connector::InMemoryDocumentStore::new()),
+    };
     if let Some(origin) = route_to {
         let options = connector::ClientOptions::default();
         let inner = connector::IsahcTransport::new(&options)
