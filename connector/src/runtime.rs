@@ -134,6 +134,8 @@ struct Compiled {
     variables: Vec<Arc<str>>,
     output: OutputMapping,
     retries: u32,
+    /// `=…` retries, evaluated over the process variables.
+    retries_expression: Option<feel::Expression>,
 }
 
 /// A compiled template bound to its runtime; execute it as often as needed.
@@ -238,6 +240,12 @@ impl Runtime {
                 retry_backoff,
             },
             retries: template.retries,
+            retries_expression: template
+                .retries_expression
+                .as_deref()
+                .map(|text| engine.compile(text))
+                .transpose()
+                .map_err(|e| TemplateError::field("retries", e))?,
         });
         if let Ok(mut cache) = self.inner.compiled.lock() {
             if cache.len() >= 1024 {
@@ -282,6 +290,7 @@ impl Runtime {
             inputs: Vec::new(),
             task_headers,
             retries: 3,
+            retries_expression: None,
         })
     }
 }
@@ -299,8 +308,22 @@ impl CompiledTemplate {
 
     /// Execute asynchronously.
     pub async fn execute_async(&self, variables: &Json) -> Outcome {
-        self.execute_job_async(variables, self.compiled.retries)
+        self.execute_job_async(variables, self.retries(variables))
             .await
+    }
+
+    /// The job's retries on a first attempt: the template's `retries`, or its expression
+    /// evaluated over the process variables when it gives a whole number.
+    fn retries(&self, variables: &Json) -> u32 {
+        let Some(expr) = &self.compiled.retries_expression else {
+            return self.compiled.retries;
+        };
+        let ctx = Context::from_json(variables).unwrap_or_default();
+        expr.evaluate(&ctx)
+            .ok()
+            .and_then(|e| e.value.to_json().as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(self.compiled.retries)
     }
 
     /// Execute a job that has `job_retries` retries left (the template's `retries` on a first
