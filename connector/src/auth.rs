@@ -82,6 +82,21 @@ fn required(
 }
 
 /// Bind `authentication` (absent means `noAuth`); constraint violations go to `v`.
+/// The OAuth token endpoint: required, an http(s) URL.
+fn token_endpoint(obj: &Map<String, Json>, v: &mut Violations) -> Result<String, ConnectorError> {
+    let endpoint = required(obj, "oauthTokenEndpoint", v)?;
+    if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+    {
+        v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
+    }
+    Ok(endpoint)
+}
+
+/// An optional text field; blank counts as absent.
+fn optional(obj: &Map<String, Json>, key: &str) -> Result<Option<String>, ConnectorError> {
+    string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
+}
+
 pub(crate) fn parse(
     json: Option<&Json>,
     v: &mut Violations,
@@ -121,10 +136,7 @@ pub(crate) fn parse(
             }
         }
         "oauth-client-credentials-flow" => {
-            let endpoint = required(obj, "oauthTokenEndpoint", v)?;
-            if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-                v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
-            }
+            let endpoint = token_endpoint(obj, v)?;
             let client_id = required(obj, "clientId", v)?;
             let client_secret = required(obj, "clientSecret", v)?;
             let client_auth = match required(obj, "clientAuthentication", v)?.as_str() {
@@ -136,35 +148,26 @@ pub(crate) fn parse(
                     )))
                 }
             };
-            let optional = |key| {
-                string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
-            };
             Authentication::OAuth(OAuth {
                 endpoint,
                 client_id,
                 client_secret,
-                audience: optional("audience")?,
-                scopes: optional("scopes")?,
+                audience: optional(obj, "audience")?,
+                scopes: optional(obj, "scopes")?,
                 client_auth,
                 refresh_token: None,
             })
         }
         "oauth-refresh-token" => {
-            let endpoint = required(obj, "oauthTokenEndpoint", v)?;
-            if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-                v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
-            }
+            let endpoint = token_endpoint(obj, v)?;
             let client_id = required(obj, "clientId", v)?;
             let refresh_token = required(obj, "refreshToken", v)?;
-            let optional = |key| {
-                string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
-            };
             Authentication::OAuth(OAuth {
                 endpoint,
                 client_id,
-                client_secret: optional("clientSecret")?.unwrap_or_default(),
+                client_secret: optional(obj, "clientSecret")?.unwrap_or_default(),
                 audience: None,
-                scopes: optional("scopes")?,
+                scopes: optional(obj, "scopes")?,
                 client_auth: ClientAuth::CredentialsBody,
                 refresh_token: Some(refresh_token),
             })
