@@ -34,3 +34,8 @@ examples:
 # Everything CI runs.
 ci:
     .ci/run
+
+# Run every variant of Camunda's official REST connector element templates and rewrite the table.
+template-table:
+    bash .ci/fetch-element-templates.sh
+    UPDATE_TEMPLATE_TABLE=1 cargo test -p camunda-rest-connector --test element_templates -- --nocapture

@@ -49,3 +49,6 @@ command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/s
   exit 1
 }
 echo "tinyproxy: $(tinyproxy -v 2>&1 | head -n1)"
+
+# Camunda's official element templates for the element-templates conformance test (npm).
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch-element-templates.sh"

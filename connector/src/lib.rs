@@ -75,6 +75,7 @@ mod auth;
 pub mod document;
 mod error;
 mod inputs;
+mod intrinsic;
 #[cfg(feature = "test-support")]
 pub mod loopback;
 pub mod outcome;

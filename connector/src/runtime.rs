@@ -12,6 +12,7 @@ use crate::auth::{self, TokenCache};
 use crate::document::{DocumentStore, NoDocumentStore};
 use crate::error::{ConnectorError, TemplateError};
 use crate::inputs::{self, CompiledInput};
+use crate::intrinsic;
 use crate::outcome::{
     parse_duration, register_functions, Execution, FeelWarning, Outcome, OutputMapping,
 };
@@ -194,6 +195,8 @@ struct Compiled {
     /// What looks wrong in the template without stopping it (see
     /// [`CompiledTemplate::template_warnings`]).
     warnings: Vec<String>,
+    /// `=…` retries, evaluated over the process variables.
+    retries_expression: Option<feel::Expression>,
 }
 
 /// A compiled template bound to its runtime; execute it as often as needed.
@@ -302,6 +305,12 @@ impl Runtime {
             },
             retries: template.retries,
             warnings,
+            retries_expression: template
+                .retries_expression
+                .as_deref()
+                .map(|text| engine.compile(text))
+                .transpose()
+                .map_err(|e| TemplateError::field("retries", e))?,
         });
         if let Ok(mut cache) = self.inner.compiled.lock() {
             if cache.len() >= 1024 {
@@ -372,6 +381,7 @@ impl Runtime {
             inputs: Vec::new(),
             task_headers,
             retries: 3,
+            retries_expression: None,
         })
     }
 }
@@ -422,7 +432,7 @@ impl CompiledTemplate {
     pub fn execute_with_warnings(&self, variables: &Json) -> Execution {
         futures_lite::future::block_on(self.execute_with_warnings_async(
             variables,
-            self.compiled.retries,
+            self.retries(variables),
             self.runtime.secrets.as_ref(),
         ))
     }
@@ -450,8 +460,22 @@ impl CompiledTemplate {
 
     /// Execute asynchronously.
     pub async fn execute_async(&self, variables: &Json) -> Outcome {
-        self.execute_job_async(variables, self.compiled.retries)
+        self.execute_job_async(variables, self.retries(variables))
             .await
+    }
+
+    /// The job's retries on a first attempt: the template's `retries`, or its expression
+    /// evaluated over the process variables when it gives a whole number.
+    fn retries(&self, variables: &Json) -> u32 {
+        let Some(expr) = &self.compiled.retries_expression else {
+            return self.compiled.retries;
+        };
+        let ctx = Context::from_json(variables).unwrap_or_default();
+        expr.evaluate(&ctx)
+            .ok()
+            .and_then(|e| e.value.to_json().as_u64())
+            .and_then(|n| u32::try_from(n).ok())
+            .unwrap_or(self.compiled.retries)
     }
 
     /// Execute a job that has `job_retries` retries left (the template's `retries` on a first
@@ -478,7 +502,7 @@ impl CompiledTemplate {
     pub fn execute_with_secrets(&self, variables: &Json, secrets: &dyn SecretProvider) -> Outcome {
         futures_lite::future::block_on(self.execute_with_secrets_async(
             variables,
-            self.compiled.retries,
+            self.retries(variables),
             secrets,
         ))
     }
@@ -575,6 +599,12 @@ impl CompiledTemplate {
     ) -> Result<Json, ConnectorError> {
         let rt = &self.runtime;
         secrets::substitute_json_in_place(&mut json, secrets, redactor)?;
+        let env = intrinsic::Env {
+            documents: rt.documents.as_ref(),
+            transport: rt.transport.as_ref(),
+            options: &rt.options,
+        };
+        intrinsic::apply(&mut json, &env, redactor).await?;
         let input = request::parse(&json)?;
         let parts = request::check_url(&input.url, &rt.options)?;
         auth::redact_derived(&input.authentication, None, redactor);

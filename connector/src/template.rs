@@ -123,6 +123,10 @@ pub struct Template {
     pub task_headers: Vec<(String, String)>,
     /// The job's retries (the task definition's `retries`, default 3).
     pub retries: u32,
+    /// The task definition's `retries` when it is a FEEL expression (`=maxRetries`): evaluated
+    /// over the process variables when the job is executed, as Zeebe does when it creates the
+    /// job; [`Template::retries`] is used when it gives no whole number.
+    pub retries_expression: Option<String>,
 }
 
 impl Template {
@@ -220,8 +224,8 @@ impl Template {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(TemplateError::field("taskHeaders", "must be an object")),
         };
-        let retries = match obj.get("retries") {
-            None | Some(Json::Null) => 3,
+        let (retries, retries_expression) = match obj.get("retries") {
+            None | Some(Json::Null) => (3, None),
             Some(v) => parse_retries(&scalar_text(v).unwrap_or_default())?,
         };
         Ok(Template {
@@ -229,6 +233,7 @@ impl Template {
             inputs,
             task_headers,
             retries,
+            retries_expression,
         })
     }
 
@@ -246,6 +251,7 @@ impl Template {
             inputs: Vec::new(),
             task_headers: Vec::new(),
             retries: 3,
+            retries_expression: None,
         };
         let mut has_definition = false;
         for node in task.descendants().filter(|n| n.is_element()) {
@@ -257,7 +263,7 @@ impl Template {
                     has_definition = true;
                     template.job_type = node.attribute("type").unwrap_or_default().to_string();
                     if let Some(r) = node.attribute("retries") {
-                        template.retries = parse_retries(r)?;
+                        (template.retries, template.retries_expression) = parse_retries(r)?;
                     }
                 }
                 "input" => template.inputs.push(Input {
@@ -303,19 +309,20 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-fn parse_retries(text: &str) -> Result<u32, TemplateError> {
+/// A whole number of retries, or a FEEL expression (with the default of 3 until evaluated).
+fn parse_retries(text: &str) -> Result<(u32, Option<String>), TemplateError> {
     let trimmed = text.trim();
-    trimmed
-        .strip_prefix('=')
-        .unwrap_or(trimmed)
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| {
-            TemplateError::field(
-                "retries",
-                format!("must be a non-negative integer, got '{text}'"),
-            )
-        })
+    let unprefixed = trimmed.strip_prefix('=').unwrap_or(trimmed).trim();
+    match unprefixed.parse::<u32>() {
+        Ok(n) => Ok((n, None)),
+        Err(_) if trimmed.starts_with('=') && !unprefixed.is_empty() => {
+            Ok((3, Some(unprefixed.to_string())))
+        }
+        Err(_) => Err(TemplateError::field(
+            "retries",
+            format!("must be a non-negative integer or a FEEL expression, got '{text}'"),
+        )),
+    }
 }
 
 #[cfg(test)]

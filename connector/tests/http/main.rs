@@ -9,6 +9,7 @@ mod cli;
 mod common;
 mod documents;
 mod embedding;
+mod intrinsic;
 mod output;
 mod proxy;
 mod request;

@@ -442,9 +442,19 @@ impl<'s> Parser<'s> {
         let expr = match t.kind {
             Kind::Number => {
                 self.bump();
-                let n = parse_decimal(self.slice(t))
-                    .ok_or_else(|| syntax_error("number too large", span))?;
-                Expr::Literal(Value::Number(n))
+                match parse_decimal(self.slice(t)) {
+                    Some(n) => Expr::Literal(Value::Number(n)),
+                    // Camunda keeps 34 digits; beyond what a decimal here holds, the Camunda
+                    // dialect evaluates the literal to null with a warning, not a compile error
+                    None if self.dialect.is_camunda() => Expr::Call(
+                        Box::new(node(Expr::Name(Arc::from("number")), span)),
+                        CallArgs::Positional(vec![node(
+                            Expr::Literal(Value::from(self.slice(t).to_string())),
+                            span,
+                        )]),
+                    ),
+                    None => return Err(syntax_error("number too large", span)),
+                }
             }
             Kind::String => {
                 self.bump();

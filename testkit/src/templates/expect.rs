@@ -30,6 +30,14 @@ pub fn inputs(variant: &Variant) -> Result<Map<String, Json>, String> {
     }
     let mut json = Json::Object(vars);
     replace_secrets(&mut json, &variant.secrets);
+    // Camunda evaluates intrinsic functions only in the fields the connector binds
+    if let Json::Object(fields) = &mut json {
+        for (name, value) in fields.iter_mut() {
+            if connector::worker::DEFAULT_FETCH_VARIABLES.contains(&name.as_str()) {
+                intrinsic(value)?;
+            }
+        }
+    }
     match json {
         Json::Object(m) => Ok(m),
         _ => Ok(Map::new()),
@@ -70,6 +78,44 @@ fn replace_secrets(v: &mut Json, secrets: &BTreeMap<String, String>) {
         Json::Object(m) => m.values_mut().for_each(|i| replace_secrets(i, secrets)),
         _ => {}
     }
+}
+
+/// The token the loopback server of the element-templates test hands out for a GitHub App.
+pub const GITHUB_INSTALLATION_TOKEN: &str = "ghs_loopback_installation";
+
+/// Intrinsic function calls replaced by their results, innermost first, as Camunda's runtime
+/// does: `base64` of a string; a GitHub App installation token (what the loopback server
+/// answers). Other functions are left as they are.
+fn intrinsic(v: &mut Json) -> Result<(), String> {
+    match v {
+        Json::Array(items) => items.iter_mut().try_for_each(intrinsic)?,
+        Json::Object(m) => {
+            m.values_mut().try_for_each(intrinsic)?;
+            let name = m.get("camunda.function.type").and_then(Json::as_str);
+            let first = m
+                .get("params")
+                .and_then(Json::as_array)
+                .and_then(|p| p.first());
+            let result = match (name, first) {
+                (Some("base64"), Some(Json::String(s))) => {
+                    use base64::Engine as _;
+                    Some(base64::engine::general_purpose::STANDARD.encode(s))
+                }
+                (Some("base64"), None | Some(Json::Null)) => {
+                    return Err("the intrinsic function base64 has no value to encode".into())
+                }
+                (Some("createGithubAppInstallationToken"), _) => {
+                    Some(GITHUB_INSTALLATION_TOKEN.to_string())
+                }
+                _ => None,
+            };
+            if let Some(r) = result {
+                *v = Json::String(r);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Percent-decoding (for comparing paths and query strings).

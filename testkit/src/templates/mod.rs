@@ -15,14 +15,17 @@ pub use variants::{variants, Variant};
 pub const PACKAGE_VERSION: &str = "1.0.29";
 
 /// Where `.ci/setup.sh` unpacks the package: `$ELEMENT_TEMPLATES_DIR`, or
-/// `~/.cache/connector-element-templates/<version>/package/src/element-templates`.
+/// `$ELEMENT_TEMPLATES_CACHE` (default `~/.cache/connector-element-templates`)
+/// `/<version>/package/src/element-templates`.
 pub fn package_dir() -> std::path::PathBuf {
     if let Ok(dir) = std::env::var("ELEMENT_TEMPLATES_DIR") {
         return dir.into();
     }
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/tmp".into());
-    std::path::Path::new(&home)
-        .join(".cache/connector-element-templates")
+    let cache = std::env::var("ELEMENT_TEMPLATES_CACHE").unwrap_or_else(|_| {
+        let home = std::env::var("HOME").unwrap_or_else(|_| "/tmp".into());
+        format!("{home}/.cache/connector-element-templates")
+    });
+    std::path::Path::new(&cache)
         .join(PACKAGE_VERSION)
         .join("package/src/element-templates")
 }

@@ -162,6 +162,19 @@ fn enumerate(
     }
 }
 
+/// A PEM RSA private key, generated once per process.
+fn rsa_pem() -> String {
+    static PEM: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    PEM.get_or_init(|| {
+        openssl::rsa::Rsa::generate(2048)
+            .and_then(openssl::pkey::PKey::from_rsa)
+            .and_then(|k| k.private_key_to_pem_pkcs8())
+            .map(|pem| String::from_utf8_lossy(&pem).into_owned())
+            .unwrap_or_default()
+    })
+    .clone()
+}
+
 /// Whether an input holds a credential a user would type in (or keep as a secret).
 fn credential(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -207,6 +220,12 @@ fn secret_names(text: &str, out: &mut BTreeMap<String, String>) {
 fn generate(p: &Property, name: &str, secrets: &mut BTreeMap<String, String>) -> String {
     let lower = name.to_ascii_lowercase();
     let mut candidates: Vec<String> = Vec::new();
+    if lower.ends_with("privatekey") {
+        // a real key: templates sign with it (GitHub App tokens)
+        let secret = "GENERATED_RSA_KEY".to_string();
+        secrets.insert(secret.clone(), rsa_pem());
+        return format!("{{{{secrets.{secret}}}}}");
+    }
     if credential(name) {
         let secret = name
             .chars()
@@ -317,8 +336,12 @@ fn apply(t: &ElementTemplate, values: &[Option<Json>], on: &[bool], fixed: &[usi
         if value.is_none() && p.kind == "Dropdown" {
             value = p.choices.first().map(text);
         }
+        let auth_field =
+            p.id.as_deref()
+                .is_some_and(|id| id.starts_with("authentication."));
         if value.is_none()
-            && (p.not_empty || (matches!(p.binding, Binding::Input(_)) && credential(&name)))
+            && (p.not_empty
+                || (matches!(p.binding, Binding::Input(_)) && (credential(&name) || auth_field)))
         {
             value = Some(generate(p, &name, &mut variant.secrets));
         }

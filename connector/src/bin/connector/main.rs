@@ -40,36 +40,47 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Execute a template (JSON) or a BPMN service task once and print the outcome.
-    Run {
-        /// A template JSON file, or a BPMN file (with --task).
-        template: PathBuf,
-        /// The id of the service task in a BPMN file.
-        #[arg(long)]
-        task: Option<String>,
-        /// A JSON file with the process variables.
-        #[arg(long)]
-        variables: Option<PathBuf>,
-        /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
-        #[arg(long)]
-        secrets: Option<PathBuf>,
-        /// A PEM CA bundle trusted instead of the system's trust store.
-        #[arg(long)]
-        ca_bundle: Option<PathBuf>,
-        /// A directory used as the document store (uploads, storeResponse).
-        #[arg(long)]
-        documents: Option<PathBuf>,
-        /// Tests only: send every request to this origin (see route.rs).
-        #[arg(long, hide = true)]
-        route_to: Option<String>,
-        /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
-        #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
-        dialect: feel::Dialect,
-    },
+    Run(RunArgs),
     /// Serve a Camunda 8 cluster as a job worker: activate REST connector jobs, execute them,
     /// answer the cluster; stop on SIGTERM/SIGINT.
     Worker(Box<worker_cli::WorkerArgs>),
     /// Start a loopback HTTP server and run a sample template against it.
     Demo,
+}
+
+/// The options of `connector run`.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A template JSON file, or a BPMN file (with --task).
+    template: PathBuf,
+    /// The id of the service task in a BPMN file.
+    #[arg(long)]
+    task: Option<String>,
+    /// A JSON file with the process variables.
+    #[arg(long)]
+    variables: Option<PathBuf>,
+    #[command(flatten)]
+    runtime: RuntimeArgs,
+    /// Tests only: send every request to this origin (see route.rs).
+    #[arg(long, hide = true)]
+    route_to: Option<String>,
+    /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
+    #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
+    dialect: feel::Dialect,
+}
+
+/// The runtime options `run` and `worker` share.
+#[derive(clap::Args, Debug)]
+pub struct RuntimeArgs {
+    /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
+    #[arg(long)]
+    secrets: Option<PathBuf>,
+    /// A PEM CA bundle trusted instead of the system's trust store.
+    #[arg(long)]
+    ca_bundle: Option<PathBuf>,
+    /// A directory used as the document store (uploads, storeResponse); default: in memory.
+    #[arg(long)]
+    documents: Option<PathBuf>,
 }
 
 mod demo;
@@ -115,31 +126,10 @@ fn load_template(path: &Path, task: Option<&str>) -> Result<Template, Failure> {
     template.map_err(|e| Failure::Compile(e.to_string()))
 }
 
-/// The `run` command's options.
-struct RunArgs<'a> {
-    template: &'a Path,
-    task: Option<&'a str>,
-    variables: Option<&'a Path>,
-    secrets: Option<&'a Path>,
-    ca_bundle: Option<&'a Path>,
-    documents: Option<&'a Path>,
-    route_to: Option<&'a str>,
-    dialect: feel::Dialect,
-}
-
-fn run(args: &RunArgs<'_>) -> Result<Json, Failure> {
-    let RunArgs {
-        template,
-        task,
-        variables,
-        secrets,
-        ca_bundle,
-        documents,
-        route_to,
-        dialect,
-    } = *args;
-    let template = load_template(template, task)?;
-    let runtime = build_runtime(secrets, ca_bundle, documents, route_to, dialect)?;
+fn run(args: &RunArgs) -> Result<Json, Failure> {
+    let template = load_template(&args.template, args.task.as_deref())?;
+    let runtime = args.runtime.build(args.route_to.as_deref(), args.dialect)?;
+    let variables = args.variables.as_deref();
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
             .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
@@ -161,8 +151,20 @@ fn run(args: &RunArgs<'_>) -> Result<Json, Failure> {
     Ok(execution.outcome.to_json())
 }
 
-/// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables, an
-/// optional CA bundle and document folder, the FEEL dialect.
+impl RuntimeArgs {
+    /// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables,
+    /// an optional CA bundle and document folder, the FEEL dialect.
+    fn build(&self, route_to: Option<&str>, dialect: feel::Dialect) -> Result<Runtime, String> {
+        build_runtime(
+            self.secrets.as_deref(),
+            self.ca_bundle.as_deref(),
+            self.documents.as_deref(),
+            route_to,
+            dialect,
+        )
+    }
+}
+
 fn build_runtime(
     secrets: Option<&Path>,
     ca_bundle: Option<&Path>,
@@ -180,10 +182,12 @@ fn build_runtime(
             ..connector::ClientOptions::default()
         });
     }
-    if let Some(dir) = documents {
-        builder = builder
-            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
-    }
+    // documents live in memory for the process unless a folder is given
+    builder = match documents {
+        Some(dir) => builder
+            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?),
+        None => builder.documents(connector::InMemoryDocumentStore::new()),
+    };
     if let Some(origin) = route_to {
         let options = connector::ClientOptions::default();
         let inner = connector::IsahcTransport::new(&options)
@@ -201,25 +205,7 @@ fn build_runtime(
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Run {
-            template,
-            task,
-            variables,
-            secrets,
-            ca_bundle,
-            documents,
-            route_to,
-            dialect,
-        } => run(&RunArgs {
-            template,
-            task: task.as_deref(),
-            variables: variables.as_deref(),
-            secrets: secrets.as_deref(),
-            ca_bundle: ca_bundle.as_deref(),
-            documents: documents.as_deref(),
-            route_to: route_to.as_deref(),
-            dialect: *dialect,
-        }),
+        Command::Run(args) => run(args),
         Command::Demo => demo::run().map_err(Failure::Input),
         Command::Worker(args) => return worker_cli::run(args),
     };
