@@ -34,6 +34,21 @@ fn the_libraries_work_in_this_build() {
         feel::Context::from_json(&serde_json::json!({"price": 0.1, "qty": 3})).unwrap_or_default();
     let out = feel::Engine::new().evaluate("price * qty", &vars).unwrap();
     assert_eq!(out.value.to_json(), serde_json::json!(0.3));
+    // numbers through f64 keep their shortest text; integers within u64 are exact
+    let v = feel::Value::from_json(&serde_json::json!([
+        1e-7,
+        2.5e20,
+        12345678901234567890_u64,
+        -5
+    ]));
+    assert_eq!(
+        v.to_string(),
+        "[0.0000001, 250000000000000000000, 12345678901234567890, -5]"
+    );
+    assert_eq!(
+        v.to_json(),
+        serde_json::json!([1e-7, 2.5e20, 12345678901234567890_u64, -5])
+    );
     // connector: a template compiles with the crate's default features.
     let template = connector::Template::from_json_str(
         r#"{"type": "io.camunda:http-json:1", "inputs": {"method": "GET", "url": "=u"}}"#,
