@@ -452,9 +452,7 @@ impl CompiledTemplate {
             Err(e) => Err(e),
         };
         let outcome = self.finish(result, job_retries, &redactor, &mut warnings);
-        for w in &mut warnings {
-            w.warning.message = redactor.redact(&w.warning.message);
-        }
+        redact_warnings(&mut warnings, &redactor);
         Execution { outcome, warnings }
     }
 
@@ -534,6 +532,18 @@ impl CompiledTemplate {
     /// # }
     /// ```
     pub async fn execute_inputs_async(&self, inputs: &Json, job_retries: u32) -> Outcome {
+        self.execute_inputs_with_warnings_async(inputs, job_retries)
+            .await
+            .outcome
+    }
+
+    /// [`execute_inputs_async`](Self::execute_inputs_async), also returning the FEEL warnings
+    /// of the result and error expressions (the job worker logs their kinds).
+    pub async fn execute_inputs_with_warnings_async(
+        &self,
+        inputs: &Json,
+        job_retries: u32,
+    ) -> Execution {
         let mut redactor = Redactor::default();
         let result = match inputs {
             Json::Object(_) | Json::Null => {
@@ -544,7 +554,10 @@ impl CompiledTemplate {
                 "The job variables must be a JSON object",
             )),
         };
-        self.finish(result, job_retries, &redactor, &mut Vec::new())
+        let mut warnings = Vec::new();
+        let outcome = self.finish(result, job_retries, &redactor, &mut warnings);
+        redact_warnings(&mut warnings, &redactor);
+        Execution { outcome, warnings }
     }
 
     fn finish(
@@ -627,6 +640,16 @@ impl CompiledTemplate {
             return Err(response::http_error(&resp));
         }
         response::result_with_format(resp, &input.response_format, rt.documents.as_ref())
+    }
+}
+
+/// Mask secret values in warnings (a result expression's warning may quote the response).
+fn redact_warnings(warnings: &mut [FeelWarning], redactor: &Redactor) {
+    if redactor.is_empty() {
+        return;
+    }
+    for w in warnings {
+        w.warning.message = redactor.redact(&w.warning.message);
     }
 }
 

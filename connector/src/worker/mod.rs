@@ -281,15 +281,23 @@ impl Worker {
             }
             return;
         }
-        let outcome = match self.runtime.compile_headers(&job.custom_headers) {
-            Ok(task) => task.execute_inputs_async(&job.variables, job.retries).await,
+        let (outcome, warnings) = match self.runtime.compile_headers(&job.custom_headers) {
+            Ok(task) => {
+                let run = task
+                    .execute_inputs_with_warnings_async(&job.variables, job.retries)
+                    .await;
+                (run.outcome, run.warnings)
+            }
             // an unusable header is an input error: no retry helps
-            Err(e) => Outcome::Failed {
-                message: e.to_string(),
-                retries: 0,
-                retry_backoff: None,
-                variables: Map::new(),
-            },
+            Err(e) => (
+                Outcome::Failed {
+                    message: e.to_string(),
+                    retries: 0,
+                    retry_backoff: None,
+                    variables: Map::new(),
+                },
+                Vec::new(),
+            ),
         };
         let command = Command::from_outcome(&outcome);
         let delivery = self.deliver(&job, &command).await;
@@ -313,21 +321,26 @@ impl Worker {
             }
         };
         if self.options.log {
-            log::line(
-                level,
-                "job",
-                &[
-                    ("jobKey", job.key.clone().into()),
-                    ("elementId", job.element_id.clone().into()),
-                    (
-                        "processInstanceKey",
-                        job.process_instance_key.clone().into(),
-                    ),
-                    ("outcome", command.kind.outcome().into()),
-                    ("answer", answer),
-                    ("durationMs", (started.elapsed().as_millis() as u64).into()),
-                ],
-            );
+            let mut fields = vec![
+                ("jobKey", job.key.clone().into()),
+                ("elementId", job.element_id.clone().into()),
+                (
+                    "processInstanceKey",
+                    job.process_instance_key.clone().into(),
+                ),
+                ("outcome", command.kind.outcome().into()),
+                ("answer", answer),
+                ("durationMs", (started.elapsed().as_millis() as u64).into()),
+            ];
+            if !warnings.is_empty() {
+                // where and what kind only: a warning's message may quote a value
+                let kinds = warnings
+                    .iter()
+                    .map(|w| json!(format!("{}: {}", w.field, w.warning.kind.name())))
+                    .collect();
+                fields.push(("feelWarnings", serde_json::Value::Array(kinds)));
+            }
+            log::line(level, "job", &fields);
         }
     }
 

@@ -299,3 +299,30 @@ fn secrets_come_from_the_environment_and_a_file_and_stay_out_of_answers_and_logs
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn a_jobs_log_line_names_the_feel_warnings_without_their_values() {
+    let cluster = LoopbackCluster::start().expect("cluster");
+    let server = target(|_| Duration::ZERO);
+    cluster.create_jobs(1, |_| {
+        testkit::cluster::JobSpec::http_json(
+            serde_json::json!({"method": "GET", "url": format!("{}/w/1", server.url())}),
+            // `pth` for `path`: null, and a warning that quotes nothing of the body
+            serde_json::json!({"resultExpression": "={p: response.body.pth}"}),
+        )
+    });
+    let mut worker = Process::start(&cluster, "warnings", &[], &[]);
+    assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 1));
+    worker.signal("TERM");
+    let status = worker.wait(Duration::from_secs(10));
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    let lines = worker.events("job");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        lines[0]["feelWarnings"],
+        serde_json::json!(["resultExpression: NO_CONTEXT_ENTRY_FOUND"]),
+        "{}",
+        lines[0]
+    );
+    assert!(!worker.stderr_text().contains("/w/1"), "no values in logs");
+}
