@@ -522,16 +522,17 @@ impl CompiledTemplate {
     /// the cluster applied the task's input mappings before the job was created. The
     /// template's own input mappings are not evaluated; secrets are substituted, the request
     /// is sent and the task headers map the result. `job_retries` is the job's `retries`.
+    /// The inputs are taken by value: secrets are substituted in place, with no copy.
     ///
     /// ```no_run
     /// # async fn demo(runtime: &connector::Runtime) {
     /// let headers = serde_json::json!({"resultVariable": "user"});
     /// let task = runtime.compile_headers(headers.as_object().unwrap()).unwrap();
     /// let inputs = serde_json::json!({"method": "GET", "url": "http://127.0.0.1:8080/users/1"});
-    /// let outcome = task.execute_inputs_async(&inputs, 3).await;
+    /// let outcome = task.execute_inputs_async(inputs, 3).await;
     /// # }
     /// ```
-    pub async fn execute_inputs_async(&self, inputs: &Json, job_retries: u32) -> Outcome {
+    pub async fn execute_inputs_async(&self, inputs: Json, job_retries: u32) -> Outcome {
         self.execute_inputs_with_warnings_async(inputs, job_retries)
             .await
             .outcome
@@ -541,14 +542,14 @@ impl CompiledTemplate {
     /// of the result and error expressions (the job worker logs their kinds).
     pub async fn execute_inputs_with_warnings_async(
         &self,
-        inputs: &Json,
+        inputs: Json,
         job_retries: u32,
     ) -> Execution {
         let mut redactor = Redactor::default();
         let result = match inputs {
             Json::Object(_) | Json::Null => {
                 let secrets = self.runtime.secrets.as_ref();
-                self.send(inputs.clone(), secrets, &mut redactor).await
+                self.send(inputs, secrets, &mut redactor).await
             }
             _ => Err(ConnectorError::input(
                 "The job variables must be a JSON object",
