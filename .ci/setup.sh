@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
-# Install the system packages the tests need (idempotent; Debian/Ubuntu).
-#   tinyproxy   - the real HTTP proxy the connector proxy tests and fixtures start on 127.0.0.1
-#   libssl-dev, pkg-config - OpenSSL for libcurl (isahc) and the HTTPS test server/certificates
+# Install the system packages the README's set-up lists (idempotent; Debian/Ubuntu).
+#   build-essential - the C compiler for libcurl (curl-sys, static) and mimalloc
+#   pkg-config, libssl-dev - the system OpenSSL for libcurl (isahc), per-task TLS, https
+#                     proxies and the HTTPS test server/certificates
+#                     (the system's rather than one built from source by the openssl crate's
+#                     `vendored` feature, which would take several times as long as the
+#                     rest of a fresh build)
 #   ca-certificates - the system trust store
+#   tinyproxy   - the real HTTP proxy the connector proxy tests and fixtures start on 127.0.0.1
+#   procps      - `kill`, with which the worker tests signal worker processes (not in a
+#                 minimal Debian)
 # The tests start their own tinyproxy processes; the packaged service is stopped and disabled.
 set -euo pipefail
 
-packages=(tinyproxy libssl-dev pkg-config ca-certificates)
+# Keep in step with README.md, Set-up.
+packages=(build-essential pkg-config libssl-dev ca-certificates tinyproxy procps)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -41,3 +49,6 @@ command -v tinyproxy >/dev/null 2>&1 || [ -x /usr/bin/tinyproxy ] || [ -x /usr/s
   exit 1
 }
 echo "tinyproxy: $(tinyproxy -v 2>&1 | head -n1)"
+
+# Camunda's official element templates for the element-templates conformance test (npm).
+bash "$(dirname "${BASH_SOURCE[0]}")/fetch-element-templates.sh"

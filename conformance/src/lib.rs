@@ -3,3 +3,18 @@
 
 pub mod fixtures;
 pub mod tck;
+
+/// The Rust examples of the workspace README, run as doctests so they stay true.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct WorkspaceReadme;
+
+/// The Rust examples of `feel`'s README (its crates.io page), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../feel/README.md")]
+struct FeelReadme;
+
+/// The Rust examples of `connector`'s README (its crates.io page), run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../connector/README.md")]
+struct ConnectorReadme;

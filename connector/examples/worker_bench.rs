@@ -3,7 +3,7 @@
 //! second. The cluster and the target run in this process, on the same machine as the workers.
 //!
 //! ```text
-//! cargo run --release -p connector --example worker_bench -- [--jobs 20000] [--processes 1,2,4]
+//! cargo run --release -p camunda-rest-connector --example worker_bench -- [--jobs 20000] [--processes 1,2,4]
 //! ```
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a benchmark binary
@@ -21,7 +21,16 @@ fn connector_binary() -> PathBuf {
     let release = !cfg!(debug_assertions);
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut build = Command::new(cargo);
-    build.args(["build", "-q", "-p", "connector", "--bin", "connector"]);
+    build.args([
+        "build",
+        "-q",
+        "-p",
+        "camunda-rest-connector",
+        "--features",
+        "cli",
+        "--bin",
+        "connector",
+    ]);
     if release {
         build.arg("--release");
     }

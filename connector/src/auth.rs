@@ -38,6 +38,9 @@ pub(crate) struct OAuth {
     pub(crate) audience: Option<String>,
     pub(crate) scopes: Option<String>,
     pub(crate) client_auth: ClientAuth,
+    /// `oauth-refresh-token`: the refresh token exchanged for an access token (the
+    /// client-credentials grant when `None`).
+    pub(crate) refresh_token: Option<String>,
 }
 
 /// The authentication of a request.
@@ -79,6 +82,21 @@ fn required(
 }
 
 /// Bind `authentication` (absent means `noAuth`); constraint violations go to `v`.
+/// The OAuth token endpoint: required, an http(s) URL.
+fn token_endpoint(obj: &Map<String, Json>, v: &mut Violations) -> Result<String, ConnectorError> {
+    let endpoint = required(obj, "oauthTokenEndpoint", v)?;
+    if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://"))
+    {
+        v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
+    }
+    Ok(endpoint)
+}
+
+/// An optional text field; blank counts as absent.
+fn optional(obj: &Map<String, Json>, key: &str) -> Result<Option<String>, ConnectorError> {
+    string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
+}
+
 pub(crate) fn parse(
     json: Option<&Json>,
     v: &mut Violations,
@@ -118,10 +136,7 @@ pub(crate) fn parse(
             }
         }
         "oauth-client-credentials-flow" => {
-            let endpoint = required(obj, "oauthTokenEndpoint", v)?;
-            if !(endpoint.is_empty() || endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
-                v.add("authentication.oauthTokenEndpoint", "Must be a http(s) URL");
-            }
+            let endpoint = token_endpoint(obj, v)?;
             let client_id = required(obj, "clientId", v)?;
             let client_secret = required(obj, "clientSecret", v)?;
             let client_auth = match required(obj, "clientAuthentication", v)?.as_str() {
@@ -133,21 +148,33 @@ pub(crate) fn parse(
                     )))
                 }
             };
-            let optional = |key| {
-                string_field(obj, "authentication.", key).map(|s| s.filter(|s| !s.trim().is_empty()))
-            };
             Authentication::OAuth(OAuth {
                 endpoint,
                 client_id,
                 client_secret,
-                audience: optional("audience")?,
-                scopes: optional("scopes")?,
+                audience: optional(obj, "audience")?,
+                scopes: optional(obj, "scopes")?,
                 client_auth,
+                refresh_token: None,
+            })
+        }
+        "oauth-refresh-token" => {
+            let endpoint = token_endpoint(obj, v)?;
+            let client_id = required(obj, "clientId", v)?;
+            let refresh_token = required(obj, "refreshToken", v)?;
+            Authentication::OAuth(OAuth {
+                endpoint,
+                client_id,
+                client_secret: optional(obj, "clientSecret")?.unwrap_or_default(),
+                audience: None,
+                scopes: optional(obj, "scopes")?,
+                client_auth: ClientAuth::CredentialsBody,
+                refresh_token: Some(refresh_token),
             })
         }
         other => {
             return Err(ConnectorError::input(format!(
-                "Could not resolve type id '{other}' as a subtype of `Authentication`: known type ids = [apiKey, basic, bearer, noAuth, oauth-client-credentials-flow]"
+                "Could not resolve type id '{other}' as a subtype of `Authentication`: known type ids = [apiKey, basic, bearer, noAuth, oauth-client-credentials-flow, oauth-refresh-token]"
             )))
         }
     })
@@ -306,10 +333,23 @@ async fn fetch_token(
 ) -> Result<(String, Option<f64>), ConnectorError> {
     request::check_url(&oauth.endpoint, options)?;
     let mut form = Map::new();
-    form.insert(
-        "grant_type".into(),
-        Json::String("client_credentials".into()),
-    );
+    if let Some(refresh) = &oauth.refresh_token {
+        // the refresh grant: credentials in the body, the secret only when given
+        form.insert("grant_type".into(), Json::String("refresh_token".into()));
+        form.insert("client_id".into(), Json::String(oauth.client_id.clone()));
+        form.insert("refresh_token".into(), Json::String(refresh.clone()));
+        if !oauth.client_secret.trim().is_empty() {
+            form.insert(
+                "client_secret".into(),
+                Json::String(oauth.client_secret.clone()),
+            );
+        }
+    } else {
+        form.insert(
+            "grant_type".into(),
+            Json::String("client_credentials".into()),
+        );
+    }
     if let Some(a) = &oauth.audience {
         form.insert("audience".into(), Json::String(a.clone()));
     }
@@ -321,6 +361,7 @@ async fn fetch_token(
         "application/x-www-form-urlencoded".to_string(),
     )];
     match oauth.client_auth {
+        _ if oauth.refresh_token.is_some() => {}
         ClientAuth::BasicAuthHeader => headers.push((
             "Authorization".into(),
             basic(&oauth.client_id, &oauth.client_secret),
@@ -360,6 +401,26 @@ async fn fetch_token(
     let json: Json = serde_json::from_slice(&resp.body).map_err(|_| no_token())?;
     if !json.is_object() {
         return Err(no_token());
+    }
+    if let Some(error) = json.get("error").and_then(Json::as_str) {
+        let description = json
+            .get("error_description")
+            .and_then(Json::as_str)
+            .unwrap_or("");
+        return Err(match error {
+            "invalid_grant" if oauth.refresh_token.is_some() => ConnectorError::technical(
+                "OAUTH_REFRESH_TOKEN_EXPIRED",
+                format!("Refresh token is invalid or expired; re-authorization is required. Details: {description}"),
+            ),
+            "interaction_required" => ConnectorError::technical(
+                "OAUTH_INTERACTION_REQUIRED",
+                format!("OAuth token exchange failed: {error}. {description}"),
+            ),
+            _ => ConnectorError::technical(
+                "OAUTH_TOKEN_ERROR",
+                format!("OAuth token exchange failed: {error}. {description}"),
+            ),
+        });
     }
     let token = match find_value(&json, "access_token") {
         Some(Json::String(s)) => s.clone(),
@@ -454,6 +515,7 @@ mod tests {
             audience: None,
             scopes: None,
             client_auth: ClientAuth::BasicAuthHeader,
+            refresh_token: None,
         };
         let cache = TokenCache::default();
         cache.put(key.clone(), "t1".into(), None);

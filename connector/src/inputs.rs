@@ -6,6 +6,7 @@ use std::sync::Arc;
 use feel::{Context, Engine, Expression, Value};
 
 use crate::error::{ConnectorError, TemplateError};
+use crate::outcome::FeelWarning;
 use crate::template::Input;
 
 /// The source of one compiled input mapping.
@@ -70,10 +71,12 @@ pub(crate) fn variable_names(inputs: &[CompiledInput]) -> Vec<Arc<str>> {
     names.into_iter().map(Arc::from).collect()
 }
 
-/// Evaluate the inputs in order. Only the returned local context reaches the request.
+/// Evaluate the inputs in order. Only the returned local context reaches the request; FEEL
+/// warnings are added to `warnings`, named by the input's target.
 pub(crate) fn evaluate(
     inputs: &[CompiledInput],
     variables: &Context,
+    warnings: &mut Vec<FeelWarning>,
 ) -> Result<Context, ConnectorError> {
     let mut locals = Context::with_capacity(inputs.len());
     // The scope FEEL sees: the process variables, shadowed by the inputs evaluated so far.
@@ -92,14 +95,20 @@ pub(crate) fn evaluate(
                     }
                     s
                 });
-                expr.evaluate(scope)
-                    .map_err(|e| {
-                        ConnectorError::input(format!(
-                            "Failed to evaluate the input mapping for '{}': {e}",
-                            input.target.join(".")
-                        ))
-                    })?
-                    .value
+                let eval = expr.evaluate(scope).map_err(|e| {
+                    ConnectorError::input(format!(
+                        "Failed to evaluate the input mapping for '{}': {e}",
+                        input.target.join(".")
+                    ))
+                })?;
+                if !eval.warnings.is_empty() {
+                    let field = format!("input {}", input.target.join("."));
+                    warnings.extend(eval.warnings.into_iter().map(|warning| FeelWarning {
+                        field: field.clone(),
+                        warning,
+                    }));
+                }
+                eval.value
             }
         };
         set_path(&mut locals, &input.target, value);
@@ -151,7 +160,7 @@ mod tests {
         let compiled = compile(&Engine::new(), &inputs).unwrap();
         let mut vars = Context::new();
         vars.insert("body", Value::from("leak"));
-        let out = evaluate(&compiled, &vars).unwrap();
+        let out = evaluate(&compiled, &vars, &mut Vec::new()).unwrap();
         assert_eq!(
             out.to_json_string(),
             r#"{"authentication":{"type":"bearer","token":"tok"},"method":"GET"}"#
@@ -210,8 +219,12 @@ mod tests {
             }
         }
         assert_eq!(
-            evaluate(&compiled, &subset).unwrap().to_json_string(),
-            evaluate(&compiled, &full).unwrap().to_json_string()
+            evaluate(&compiled, &subset, &mut Vec::new())
+                .unwrap()
+                .to_json_string(),
+            evaluate(&compiled, &full, &mut Vec::new())
+                .unwrap()
+                .to_json_string()
         );
     }
 

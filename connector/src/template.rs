@@ -10,6 +10,91 @@ pub const HTTP_JSON_TYPE: &str = "io.camunda:http-json:1";
 
 const ZEEBE_NS: &str = "http://camunda.org/schema/zeebe/1.0";
 
+/// The keys of a JSON template.
+const TOP_LEVEL_KEYS: [&str; 4] = ["type", "inputs", "taskHeaders", "retries"];
+
+/// The task headers a JSON template may set: the four the REST connector reads, and the two
+/// Camunda's element templates add to identify themselves.
+pub(crate) const KNOWN_TASK_HEADERS: [&str; 6] = [
+    "resultVariable",
+    "resultExpression",
+    "errorExpression",
+    "retryBackoff",
+    "elementTemplateVersion",
+    "elementTemplateId",
+];
+
+/// The input variables the REST connector reads (the top level of an input target).
+pub(crate) const CONNECTOR_INPUTS: [&str; 14] = [
+    "method",
+    "url",
+    "headers",
+    "queryParameters",
+    "body",
+    "authentication",
+    "connectionTimeoutInSeconds",
+    "readTimeoutInSeconds",
+    "followRedirects",
+    "ignoreNullValues",
+    "skipEncoding",
+    "storeResponse",
+    "documentReturnFormat",
+    "clientTls",
+];
+
+/// The candidate `name` is most likely a misspelling of: the same but for case, within a few
+/// edits (a third of the longer name's length, at least two), or an abbreviation (a prefix of at
+/// least four characters).
+pub(crate) fn did_you_mean<'a>(name: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    if lower.chars().count() >= 4 {
+        if let Some(c) = candidates
+            .iter()
+            .find(|c| c.to_lowercase().starts_with(&lower))
+        {
+            return Some(c);
+        }
+    }
+    let budget = |c: &str| (name.chars().count().max(c.chars().count()) / 3).max(2);
+    candidates
+        .iter()
+        .map(|c| (edit_distance(&lower, &c.to_lowercase()), *c))
+        .filter(|(d, c)| *d <= budget(c))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// Levenshtein distance over chars.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                diagonal
+            } else {
+                1 + diagonal.min(above).min(row[j])
+            };
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// `unknown key 'x'` plus a suggestion, or the keys allowed.
+fn unknown(what: &str, name: &str, known: &[&str]) -> String {
+    match did_you_mean(name, known) {
+        Some(c) => format!("unknown {what} '{name}'; did you mean '{c}'?"),
+        None => format!(
+            "unknown {what} '{name}'; expected one of {}",
+            known.join(", ")
+        ),
+    }
+}
+
 /// One input mapping: `source` (FEEL when it starts with `=`, else a literal string) written
 /// to `target` (a dotted path such as `authentication.type`).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -38,6 +123,10 @@ pub struct Template {
     pub task_headers: Vec<(String, String)>,
     /// The job's retries (the task definition's `retries`, default 3).
     pub retries: u32,
+    /// The task definition's `retries` when it is a FEEL expression (`=maxRetries`): evaluated
+    /// over the process variables when the job is executed, as Zeebe does when it creates the
+    /// job; [`Template::retries`] is used when it gives no whole number.
+    pub retries_expression: Option<String>,
 }
 
 impl Template {
@@ -58,10 +147,31 @@ impl Template {
 
     /// Parse a template from a JSON value:
     /// `{type, inputs: [{source, target}] | {target: source}, taskHeaders: {..}, retries}`.
+    ///
+    /// Other keys, and task headers other than `resultVariable`, `resultExpression`,
+    /// `errorExpression`, `retryBackoff` (and the `elementTemplateVersion` /
+    /// `elementTemplateId` of Camunda's element templates), are errors naming the closest
+    /// known one: a typo would otherwise be ignored without a word.
+    ///
+    /// ```
+    /// let err = connector::Template::from_json_str(
+    ///     r#"{"inputs": {}, "taskHeaders": {"resultExpresion": "={}"}}"#,
+    /// ).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "taskHeaders.resultExpresion: unknown task header 'resultExpresion'; did you mean 'resultExpression'?"
+    /// );
+    /// ```
     pub fn from_json(json: &Json) -> Result<Template, TemplateError> {
         let obj = json
             .as_object()
             .ok_or_else(|| TemplateError::new("the template must be a JSON object"))?;
+        if let Some(key) = obj.keys().find(|k| !TOP_LEVEL_KEYS.contains(&k.as_str())) {
+            return Err(TemplateError::field(
+                key.clone(),
+                unknown("key", key, &TOP_LEVEL_KEYS),
+            ));
+        }
         let job_type = match obj.get("type") {
             None | Some(Json::Null) => HTTP_JSON_TYPE.to_string(),
             Some(Json::String(s)) => s.clone(),
@@ -101,6 +211,12 @@ impl Template {
                 .iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| {
+                    if !KNOWN_TASK_HEADERS.contains(&k.as_str()) {
+                        return Err(TemplateError::field(
+                            format!("taskHeaders.{k}"),
+                            unknown("task header", k, &KNOWN_TASK_HEADERS[..4]),
+                        ));
+                    }
                     scalar_text(v).map(|v| (k.clone(), v)).ok_or_else(|| {
                         TemplateError::field(format!("taskHeaders.{k}"), "must be a string")
                     })
@@ -108,8 +224,8 @@ impl Template {
                 .collect::<Result<_, _>>()?,
             Some(_) => return Err(TemplateError::field("taskHeaders", "must be an object")),
         };
-        let retries = match obj.get("retries") {
-            None | Some(Json::Null) => 3,
+        let (retries, retries_expression) = match obj.get("retries") {
+            None | Some(Json::Null) => (3, None),
             Some(v) => parse_retries(&scalar_text(v).unwrap_or_default())?,
         };
         Ok(Template {
@@ -117,6 +233,7 @@ impl Template {
             inputs,
             task_headers,
             retries,
+            retries_expression,
         })
     }
 
@@ -134,6 +251,7 @@ impl Template {
             inputs: Vec::new(),
             task_headers: Vec::new(),
             retries: 3,
+            retries_expression: None,
         };
         let mut has_definition = false;
         for node in task.descendants().filter(|n| n.is_element()) {
@@ -145,7 +263,7 @@ impl Template {
                     has_definition = true;
                     template.job_type = node.attribute("type").unwrap_or_default().to_string();
                     if let Some(r) = node.attribute("retries") {
-                        template.retries = parse_retries(r)?;
+                        (template.retries, template.retries_expression) = parse_retries(r)?;
                     }
                 }
                 "input" => template.inputs.push(Input {
@@ -191,17 +309,54 @@ fn scalar_text(v: &Json) -> Option<String> {
     }
 }
 
-fn parse_retries(text: &str) -> Result<u32, TemplateError> {
+/// A whole number of retries, or a FEEL expression (with the default of 3 until evaluated).
+fn parse_retries(text: &str) -> Result<(u32, Option<String>), TemplateError> {
     let trimmed = text.trim();
-    trimmed
-        .strip_prefix('=')
-        .unwrap_or(trimmed)
-        .trim()
-        .parse::<u32>()
-        .map_err(|_| {
-            TemplateError::field(
-                "retries",
-                format!("must be a non-negative integer, got '{text}'"),
-            )
-        })
+    let unprefixed = trimmed.strip_prefix('=').unwrap_or(trimmed).trim();
+    match unprefixed.parse::<u32>() {
+        Ok(n) => Ok((n, None)),
+        Err(_) if trimmed.starts_with('=') && !unprefixed.is_empty() => {
+            Ok((3, Some(unprefixed.to_string())))
+        }
+        Err(_) => Err(TemplateError::field(
+            "retries",
+            format!("must be a non-negative integer or a FEEL expression, got '{text}'"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typos_are_errors_with_a_suggestion() {
+        let err = |text: &str| Template::from_json_str(text).unwrap_err().to_string();
+        assert_eq!(
+            err(r#"{"inputs": {}, "taskHeader": {}}"#),
+            "taskHeader: unknown key 'taskHeader'; did you mean 'taskHeaders'?"
+        );
+        assert_eq!(
+            err(r#"{"inputs": {}, "Retries": 2}"#),
+            "Retries: unknown key 'Retries'; did you mean 'retries'?"
+        );
+        assert_eq!(
+            err(r#"{"inputs": {}, "headers": {}}"#),
+            "headers: unknown key 'headers'; expected one of type, inputs, taskHeaders, retries"
+        );
+        assert_eq!(
+            err(r#"{"inputs": {}, "taskHeaders": {"resultVar": "r"}}"#),
+            "taskHeaders.resultVar: unknown task header 'resultVar'; did you mean 'resultVariable'?"
+        );
+        // Camunda's element templates identify themselves in two more headers
+        let ok = Template::from_json_str(
+            r#"{"taskHeaders": {"elementTemplateVersion": "11", "elementTemplateId": "x"}}"#,
+        );
+        assert!(ok.is_ok());
+        assert_eq!(
+            did_you_mean("queryParams", &CONNECTOR_INPUTS),
+            Some("queryParameters")
+        );
+        assert_eq!(did_you_mean("baseUrl", &CONNECTOR_INPUTS), None);
+    }
 }

@@ -496,9 +496,49 @@ fn curl_code(e: &isahc::Error) -> Option<u32> {
     rest.get(..rest.find(']')?)?.parse().ok()
 }
 
-/// `content-type` → `Content-Type`: the spelling most servers use (the HTTP library
-/// lower-cases names, so the server's own spelling is not available).
+/// Header names whose usual spelling is not Title-Case, as servers send them (lower-cased
+/// key, spelling). Templates look them up by these spellings (`get value(response.headers,
+/// "ETag")`).
+const SPELLINGS: [(&str, &str); 24] = [
+    ("etag", "ETag"),
+    ("www-authenticate", "WWW-Authenticate"),
+    ("content-md5", "Content-MD5"),
+    ("content-id", "Content-ID"),
+    ("dnt", "DNT"),
+    ("te", "TE"),
+    ("odata-version", "OData-Version"),
+    ("odata-maxversion", "OData-MaxVersion"),
+    ("odata-entityid", "OData-EntityId"),
+    ("odata-isolation", "OData-Isolation"),
+    ("x-ratelimit-limit", "X-RateLimit-Limit"),
+    ("x-ratelimit-remaining", "X-RateLimit-Remaining"),
+    ("x-ratelimit-reset", "X-RateLimit-Reset"),
+    ("x-ratelimit-used", "X-RateLimit-Used"),
+    ("x-ratelimit-resource", "X-RateLimit-Resource"),
+    ("x-github-request-id", "X-GitHub-Request-Id"),
+    ("x-github-media-type", "X-GitHub-Media-Type"),
+    (
+        "x-github-api-version-selected",
+        "X-GitHub-Api-Version-Selected",
+    ),
+    ("x-xss-protection", "X-XSS-Protection"),
+    ("x-ua-compatible", "X-UA-Compatible"),
+    ("x-dns-prefetch-control", "X-DNS-Prefetch-Control"),
+    ("x-ms-request-id", "x-ms-request-id"),
+    ("x-amz-request-id", "x-amz-request-id"),
+    ("x-wp-total", "X-WP-Total"),
+];
+
+/// `content-type` → `Content-Type`, `etag` → `ETag`: the spelling servers use (the HTTP
+/// library lower-cases names, so the server's own spelling is not available): the usual
+/// spelling of well-known names that are not Title-Case, else Title-Case.
 pub fn title_case(name: &str) -> String {
+    if let Some((_, spelling)) = SPELLINGS
+        .iter()
+        .find(|(lower, _)| lower.eq_ignore_ascii_case(name))
+    {
+        return (*spelling).to_string();
+    }
     let mut out = String::with_capacity(name.len());
     let mut upper = true;
     for c in name.chars() {
@@ -510,4 +550,19 @@ pub fn title_case(name: &str) -> String {
         upper = c == '-';
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_names_get_their_usual_spelling() {
+        assert_eq!(title_case("content-type"), "Content-Type");
+        assert_eq!(title_case("etag"), "ETag");
+        assert_eq!(title_case("x-ratelimit-remaining"), "X-RateLimit-Remaining");
+        assert_eq!(title_case("odata-version"), "OData-Version");
+        assert_eq!(title_case("www-authenticate"), "WWW-Authenticate");
+        assert_eq!(title_case("x-custom-thing"), "X-Custom-Thing");
+    }
 }

@@ -2,7 +2,7 @@
 //! counting instructions per compile under callgrind (stable under load, unlike timings):
 //!
 //! ```text
-//! cargo build --release -p feel --example compile_count
+//! cargo build --release -p feel-engine --example compile_count
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/examples/compile_count ../shared/bench/expressions.json 100
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \

@@ -2,34 +2,16 @@
 //! connection, and a way for a handler that waits (a long poll) to learn that its client has
 //! gone away.
 
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufReader, Write};
+
+use connector::loopback::read_request;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-/// A request.
-#[derive(Clone, Debug, Default)]
-pub struct Request {
-    /// The method.
-    pub method: String,
-    /// The request target (path and query).
-    pub target: String,
-    /// Headers as received.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-impl Request {
-    /// The first value of a header (case-insensitive name).
-    pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
+/// A request (the type the connector's loopback server records).
+pub use connector::loopback::RecordedRequest as Request;
 
 /// A response.
 #[derive(Clone, Debug)]
@@ -150,45 +132,6 @@ impl Drop for HttpServer {
             let _ = t.join();
         }
     }
-}
-
-fn read_request(reader: &mut impl BufRead) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end_matches(['\r', '\n']);
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let mut request = Request {
-        method,
-        target,
-        headers,
-        body: Vec::new(),
-    };
-    if let Some(len) = request
-        .header("content-length")
-        .and_then(|v| v.parse::<usize>().ok())
-    {
-        let mut body = vec![0; len.min(64 * 1024 * 1024)];
-        reader.read_exact(&mut body).ok()?;
-        request.body = body;
-    }
-    Some(request)
 }
 
 fn serve(stream: TcpStream, handler: &Handler, stopped: &AtomicBool) {

@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 server on 127.0.0.1 for demos and conformance fixtures: it records every
+//! A minimal HTTP/1.1 server on 127.0.0.1 for tests, conformance fixtures and benchmarks: it records every
 //! request as received on the wire and answers from a handler (or a list of canned responses).
 //! One request per connection; not meant for production traffic. [`tls`] serves HTTPS with
 //! generated certificates; [`tinyproxy`] runs a real HTTP proxy.
@@ -185,8 +185,10 @@ impl Drop for LoopbackServer {
     }
 }
 
-fn read_request(stream: &mut impl Read) -> Option<RecordedRequest> {
-    let mut reader = BufReader::new(stream);
+/// Read one request from a connection (head, then a `Content-Length` or chunked body, each
+/// capped at 64 MiB); `None` at the end of the stream or on garbage. Servers that keep
+/// connections open call it once per request on the same reader.
+pub fn read_request(reader: &mut impl BufRead) -> Option<RecordedRequest> {
     let mut line = String::new();
     reader.read_line(&mut line).ok()?;
     let mut parts = line.split_whitespace();
@@ -240,7 +242,7 @@ fn read_request(stream: &mut impl Read) -> Option<RecordedRequest> {
 }
 
 fn serve(mut stream: impl Read + Write, requests: &Mutex<Vec<RecordedRequest>>, handler: &Handler) {
-    let Some(request) = read_request(&mut stream) else {
+    let Some(request) = read_request(&mut BufReader::new(&mut stream)) else {
         return;
     };
     if let Ok(mut r) = requests.lock() {

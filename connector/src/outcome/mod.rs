@@ -16,6 +16,36 @@ pub use functions::register_functions;
 use crate::error::{ConnectorError, Retry};
 use crate::secrets::Redactor;
 
+/// A FEEL warning from one of a task's expressions: the expression returned `null` (or a
+/// value with `null` inside) for this reason and the execution went on. Carried next to the
+/// [`Outcome`] by [`CompiledTemplate::execute_with_warnings`](crate::CompiledTemplate::execute_with_warnings),
+/// never in the variables sent to the cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeelWarning {
+    /// Which expression: `input url`, `input body.name`, `resultExpression`,
+    /// `errorExpression`.
+    pub field: String,
+    /// The warning (kind, message, position in the expression).
+    pub warning: feel::Warning,
+}
+
+/// `input url: [NO_VARIABLE_FOUND] no variable found for name 'baseUrl' (at offset 0)`.
+impl std::fmt::Display for FeelWarning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.field, self.warning)
+    }
+}
+
+/// One execution: the job's outcome and the FEEL warnings its expressions produced, in the
+/// order they were evaluated (inputs, result expression, error expression).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Execution {
+    /// What happens to the job.
+    pub outcome: Outcome,
+    /// Why expressions gave `null`: a missing variable, a misspelt path, a wrong type.
+    pub warnings: Vec<FeelWarning>,
+}
+
 /// What happens to the job.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
@@ -96,6 +126,37 @@ impl Outcome {
         }
     }
 
+    /// Whether the job completes (neither a BPMN error nor a failure).
+    pub fn is_complete(&self) -> bool {
+        matches!(self, Outcome::Complete { .. })
+    }
+
+    /// The variables of a completed job, or the outcome itself as the error: a BPMN error or
+    /// a failure (which implements [`std::error::Error`], so `?` works in functions returning
+    /// `Box<dyn Error>`).
+    ///
+    /// ```
+    /// use connector::Outcome;
+    /// let done = Outcome::Complete { variables: serde_json::Map::new() };
+    /// assert!(done.is_complete());
+    /// assert!(done.into_result().is_ok());
+    ///
+    /// let failed = Outcome::Failed {
+    ///     message: "503 Service Unavailable".into(),
+    ///     retries: 2,
+    ///     retry_backoff: None,
+    ///     variables: serde_json::Map::new(),
+    /// };
+    /// let err = failed.into_result().unwrap_err();
+    /// assert_eq!(err.to_string(), "failed (2 retries left): 503 Service Unavailable");
+    /// ```
+    pub fn into_result(self) -> Result<Map<String, Json>, Outcome> {
+        match self {
+            Outcome::Complete { variables } => Ok(variables),
+            other => Err(other),
+        }
+    }
+
     pub(crate) fn redact(self, r: &Redactor) -> Outcome {
         if r.is_empty() {
             return self;
@@ -156,6 +217,44 @@ fn json_kind(v: &Json) -> &'static str {
     }
 }
 
+/// One line: `complete`, `BPMN error CODE: message`, `failed (N retries left): message`.
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Outcome::Complete { .. } => f.write_str("complete"),
+            Outcome::BpmnError { code, message, .. } => {
+                write!(f, "BPMN error {code}")?;
+                match message {
+                    Some(m) if !m.is_empty() => write!(f, ": {m}"),
+                    _ => Ok(()),
+                }
+            }
+            Outcome::Failed {
+                message, retries, ..
+            } => write!(f, "failed ({retries} retries left): {message}"),
+        }
+    }
+}
+
+/// So that [`Outcome::into_result`]'s error works with `?`.
+impl std::error::Error for Outcome {}
+
+/// The length of a value's `Display` text, without allocating it (serde_json's numbers have
+/// their text only with its `arbitrary_precision` feature).
+fn display_len(v: &impl std::fmt::Display) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Counting never fails.
+    let _ = std::fmt::Write::write_fmt(&mut count, format_args!("{v}"));
+    count.0
+}
+
 /// One walk over an output value: whether it holds the forbidden key
 /// `camunda.function.type`, and at least its length serialised as JSON, counted without
 /// serialising (every string as if each byte needed a six-byte escape), added to `size`.
@@ -164,7 +263,7 @@ fn scan(v: &Json, size: &mut usize) -> bool {
     let add = |size: &mut usize, n: usize| *size = size.saturating_add(n);
     match v {
         Json::Null | Json::Bool(_) => add(size, 5),
-        Json::Number(n) => add(size, n.as_str().len()),
+        Json::Number(n) => add(size, display_len(n)),
         Json::String(s) => add(size, string(s)),
         Json::Array(items) => {
             add(size, items.len() + 2);
@@ -216,6 +315,14 @@ fn json_size(v: &Map<String, Json>) -> usize {
     }
 }
 
+/// Add an expression's warnings, named by its field.
+fn collect(out: &mut Vec<FeelWarning>, field: &str, warnings: Vec<feel::Warning>) {
+    out.extend(warnings.into_iter().map(|warning| FeelWarning {
+        field: field.to_string(),
+        warning,
+    }));
+}
+
 /// `{…entries of value, response: value, extra…}` as a FEEL context.
 fn scope(value: &Json, extra: &[(&str, Json)]) -> Context {
     let mut ctx = Context::from_json(value).unwrap_or_default();
@@ -231,6 +338,7 @@ impl OutputMapping {
     fn map_result(
         &self,
         response: Json,
+        warnings: &mut Vec<FeelWarning>,
     ) -> Result<(Map<String, Json>, Option<Json>), ConnectorError> {
         // The expression sees the response first; its entries then go over `resultVariable`
         // (Camunda's putAll order), so the response itself can be moved, not copied.
@@ -243,6 +351,7 @@ impl OutputMapping {
                         expr.source()
                     ))
                 })?;
+                collect(warnings, "resultExpression", value.warnings);
                 match value.value.to_json() {
                     Json::Null => None,
                     Json::Object(map) => Some(map),
@@ -320,8 +429,9 @@ impl OutputMapping {
         result: Result<Json, ConnectorError>,
         job_retries: u32,
         redactor: &Redactor,
+        warnings: &mut Vec<FeelWarning>,
     ) -> Outcome {
-        let mapped = result.and_then(|response| self.map_result(response));
+        let mapped = result.and_then(|response| self.map_result(response, warnings));
         let mapped = mapped.map_err(|e| redact_error(e, redactor));
         if let Some(expr) = &self.error_expression {
             let value = match &mapped {
@@ -345,6 +455,7 @@ impl OutputMapping {
                     return self.failed(err.message, 0, vars);
                 }
                 Ok(eval) => {
+                    collect(warnings, "errorExpression", eval.warnings);
                     if let Some(outcome) = self.error_outcome(&eval.value) {
                         return outcome;
                     }
@@ -466,7 +577,7 @@ mod size_tests {
 
     #[test]
     fn output_size_limit_holds_on_both_sides_of_the_bound() {
-        let size_error = |body: Json| match mapping().map_result(body) {
+        let size_error = |body: Json| match mapping().map_result(body, &mut Vec::new()) {
             Ok(_) => None,
             Err(e) => Some(e.message),
         };
@@ -484,7 +595,7 @@ mod size_tests {
 
     #[test]
     fn the_function_type_key_is_refused_at_any_depth() {
-        let refused = |body: Json| match mapping().map_result(body) {
+        let refused = |body: Json| match mapping().map_result(body, &mut Vec::new()) {
             Err(e) => e.message.contains("forbidden literal"),
             Ok(_) => false,
         };

@@ -185,6 +185,15 @@ pub(crate) fn parse(inputs: &Json) -> Result<HttpInput, ConnectorError> {
     {
         violations.add("url", "Must be a http(s) URL");
     }
+    // reusable credentials (Camunda 8.10) live in the cluster; sending the request without
+    // them would go out unauthenticated
+    if field(obj, "authenticationConfiguration")
+        .is_some_and(|c| !(c.is_null() || c.as_str().is_some_and(|s| s.trim().is_empty())))
+    {
+        return Err(ConnectorError::input(
+            "authenticationConfiguration (reusable credentials stored in the cluster) is not supported: set `authentication` instead",
+        ));
+    }
     let authentication = auth::parse(field(obj, "authentication"), &mut violations)?;
     violations.into_result()?;
     let connect = timeout_field(obj, "connectionTimeoutInSeconds")?;

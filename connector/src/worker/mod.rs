@@ -141,7 +141,10 @@ impl Worker {
                 // still be given jobs by the cluster, which would then sit out their timeout.
                 // Whatever it brings is handed back at once.
                 if since.elapsed() >= self.options.grace_period && !jobs.is_empty() {
-                    self.give_back(std::mem::take(&mut jobs)).await;
+                    // dropping the executions cancels them
+                    let left = std::mem::take(&mut jobs).into_iter();
+                    self.give_back(left.map(|j| (j.key, j.retries)).collect())
+                        .await;
                 }
                 let poll_bound = self.options.request_timeout + Duration::from_secs(5);
                 if since.elapsed() >= self.options.grace_period.max(poll_bound) {
@@ -191,15 +194,8 @@ impl Worker {
             match event {
                 Event::Activated(Ok(list)) if stopping_since.is_some() => {
                     self.metrics.activated.inc_by(list.len() as u64);
-                    let handed: Vec<InFlight<'_>> = list
-                        .into_iter()
-                        .map(|job| InFlight {
-                            key: job.key,
-                            retries: job.retries,
-                            future: Box::pin(std::future::ready(())),
-                        })
-                        .collect();
-                    self.give_back(handed).await;
+                    self.give_back(list.into_iter().map(|j| (j.key, j.retries)).collect())
+                        .await;
                 }
                 Event::Activated(Ok(list)) => {
                     backoff.reset();
@@ -240,32 +236,21 @@ impl Worker {
 
     /// Fail the jobs still in flight with their retries unchanged, so that another worker
     /// takes them at once (shutdown past the grace period).
-    async fn give_back(&self, jobs: Vec<InFlight<'_>>) {
-        let mut answers = Vec::with_capacity(jobs.len());
-        for job in jobs {
-            drop(job.future);
-            answers.push(async move {
-                let command = Command::give_back(job.retries);
-                let result = self.cluster.send(&job.key, &command).await;
-                if self.options.log {
-                    log::line(
-                        "warn",
-                        "job-handed-back",
-                        &[
-                            ("jobKey", job.key.clone().into()),
-                            ("delivered", result.is_ok().into()),
-                        ],
-                    );
-                }
-            });
-        }
-        for answer in answers {
-            answer.await;
+    async fn give_back(&self, jobs: Vec<(String, u32)>) {
+        for (key, retries) in jobs {
+            let result = self.cluster.send(&key, &Command::give_back(retries)).await;
+            if self.options.log {
+                log::line(
+                    "warn",
+                    "job-handed-back",
+                    &[("jobKey", key.into()), ("delivered", result.is_ok().into())],
+                );
+            }
         }
     }
 
     /// Execute one job and deliver its answer.
-    async fn handle(&self, job: ActivatedJob) {
+    async fn handle(&self, mut job: ActivatedJob) {
         let started = Instant::now();
         if job.expired() {
             self.metrics.expired.inc();
@@ -281,15 +266,26 @@ impl Worker {
             }
             return;
         }
-        let outcome = match self.runtime.compile_headers(&job.custom_headers) {
-            Ok(task) => task.execute_inputs_async(&job.variables, job.retries).await,
+        let (outcome, warnings) = match self.runtime.compile_headers(&job.custom_headers) {
+            Ok(task) => {
+                let run = task
+                    .execute_inputs_with_warnings_async(
+                        std::mem::take(&mut job.variables),
+                        job.retries,
+                    )
+                    .await;
+                (run.outcome, run.warnings)
+            }
             // an unusable header is an input error: no retry helps
-            Err(e) => Outcome::Failed {
-                message: e.to_string(),
-                retries: 0,
-                retry_backoff: None,
-                variables: Map::new(),
-            },
+            Err(e) => (
+                Outcome::Failed {
+                    message: e.to_string(),
+                    retries: 0,
+                    retry_backoff: None,
+                    variables: Map::new(),
+                },
+                Vec::new(),
+            ),
         };
         let command = Command::from_outcome(&outcome);
         let delivery = self.deliver(&job, &command).await;
@@ -313,21 +309,26 @@ impl Worker {
             }
         };
         if self.options.log {
-            log::line(
-                level,
-                "job",
-                &[
-                    ("jobKey", job.key.clone().into()),
-                    ("elementId", job.element_id.clone().into()),
-                    (
-                        "processInstanceKey",
-                        job.process_instance_key.clone().into(),
-                    ),
-                    ("outcome", command.kind.outcome().into()),
-                    ("answer", answer),
-                    ("durationMs", (started.elapsed().as_millis() as u64).into()),
-                ],
-            );
+            let mut fields = vec![
+                ("jobKey", job.key.clone().into()),
+                ("elementId", job.element_id.clone().into()),
+                (
+                    "processInstanceKey",
+                    job.process_instance_key.clone().into(),
+                ),
+                ("outcome", command.kind.outcome().into()),
+                ("answer", answer),
+                ("durationMs", (started.elapsed().as_millis() as u64).into()),
+            ];
+            if !warnings.is_empty() {
+                // where and what kind only: a warning's message may quote a value
+                let kinds = warnings
+                    .iter()
+                    .map(|w| json!(format!("{}: {}", w.field, w.warning.kind.name())))
+                    .collect();
+                fields.push(("feelWarnings", serde_json::Value::Array(kinds)));
+            }
+            log::line(level, "job", &fields);
         }
     }
 

@@ -261,3 +261,73 @@ fn oauth_token_errors_fail_the_job() {
     assert_eq!(variables["error"]["code"], json!("OAUTH_TOKEN_ERROR"));
     assert!(seen(&alog).is_empty());
 }
+
+#[test]
+fn oauth_refresh_token_flow_exchanges_the_refresh_token() {
+    let mut server = mockito::Server::new();
+    let (tok, tlog) = mock(
+        &mut server,
+        "POST",
+        "/refresh",
+        200,
+        &[("Content-Type", "application/json")],
+        r#"{"access_token": "fresh-1", "expires_in": 3600, "refresh_token": "rotated"}"#,
+    );
+    let (_expired, _) = mock(
+        &mut server,
+        "POST",
+        "/expired",
+        200,
+        &[("Content-Type", "application/json")],
+        r#"{"error": "invalid_grant", "error_description": "token revoked"}"#,
+    );
+    let (_api, alog) = mock(&mut server, "GET", "/api", 200, &[], "{}");
+    let inputs = |path: &str, secret: &str| {
+        json!({
+        "authentication.type": "oauth-refresh-token",
+        "authentication.oauthTokenEndpoint": format!("{}{path}", server.url()),
+        "authentication.clientId": "app", "authentication.clientSecret": secret,
+        "authentication.refreshToken": "{{secrets.CLIENT_SECRET}}",
+        "authentication.scopes": "offline_access",
+        "method": "GET", "url": format!("{}/api", server.url())})
+    };
+    let task = runtime()
+        .compile(&template(inputs("/refresh", ""), json!({})))
+        .unwrap();
+    assert!(matches!(task.execute(&json!({})), Outcome::Complete { .. }));
+    assert!(matches!(task.execute(&json!({})), Outcome::Complete { .. }));
+    tok.expect(1).assert();
+    let token_req = &seen(&tlog)[0];
+    assert_eq!(token_req.header("authorization"), None);
+    assert_eq!(
+        token_req.body_text(),
+        "grant_type=refresh_token&client_id=app&refresh_token=client-s3cret&scope=offline_access"
+    );
+    assert_eq!(
+        seen(&alog)[0].header("authorization"),
+        Some("Bearer fresh-1")
+    );
+    let out = run(inputs("/expired", "x"), json!({}), json!({}));
+    let Outcome::Failed {
+        message, variables, ..
+    } = &out
+    else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        message,
+        "Refresh token is invalid or expired; re-authorization is required. Details: token revoked"
+    );
+    assert_eq!(
+        variables["error"]["code"],
+        json!("OAUTH_REFRESH_TOKEN_EXPIRED")
+    );
+    // a missing refresh token is a validation error, as in Camunda
+    let mut missing = inputs("/refresh", "");
+    missing["authentication.refreshToken"] = json!("");
+    let out = run(missing, json!({}), json!({}));
+    let Outcome::Failed { message, .. } = &out else {
+        panic!("{out:?}")
+    };
+    assert!(message.contains("authentication.refreshToken"), "{message}");
+}

@@ -8,6 +8,8 @@ mod body;
 mod cli;
 mod common;
 mod documents;
+mod embedding;
+mod intrinsic;
 mod output;
 mod proxy;
 mod request;

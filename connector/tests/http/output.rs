@@ -107,6 +107,18 @@ fn error_expression_runs_on_success_too() {
         matches!(&out, Outcome::BpmnError { code, .. } if code == "VIA_R"),
         "{out:?}"
     );
+    // With a result expression, `response` is what it produced: `response.body` is gone.
+    let expr = "=if s = \"REJECTED\" and response.s = \"REJECTED\" and response.body = null \
+                then bpmnError(\"SEES_RESULT\", \"x\") else null";
+    let out = run(
+        json!({"method": "GET", "url": url}),
+        json!({"resultExpression": "={s: response.body.status}", "errorExpression": expr}),
+        json!({"s": "a process variable, not in scope"}),
+    );
+    assert!(
+        matches!(&out, Outcome::BpmnError { code, .. } if code == "SEES_RESULT"),
+        "{out:?}"
+    );
 }
 
 #[test]
@@ -335,4 +347,73 @@ fn invalid_retry_backoff_header_fails_without_retries() {
         message,
         "Failed to parse retry backoff header. Expected ISO-8601 duration, e.g. PT5M, got: 30s"
     );
+}
+
+#[test]
+fn well_known_response_headers_keep_their_usual_spelling() {
+    let mut server = mockito::Server::new();
+    let (_m, _) = mock(
+        &mut server,
+        "GET",
+        "/h",
+        200,
+        &[
+            ("ETag", "\"v1\""),
+            ("X-RateLimit-Remaining", "42"),
+            ("OData-Version", "4.0"),
+        ],
+        "{}",
+    );
+    let out = run(
+        serde_json::json!({"method": "GET", "url": format!("{}/h", server.url())}),
+        serde_json::json!({"resultExpression": "={etag: get value(response.headers, \"ETag\"), left: get value(response.headers, \"X-RateLimit-Remaining\"), odata: response.headers.`OData-Version`}"}),
+        serde_json::json!({}),
+    );
+    assert_eq!(
+        vars(&out),
+        serde_json::json!({"etag": "\"v1\"", "left": "42", "odata": "4.0"})
+    );
+}
+
+#[test]
+fn retries_given_as_feel_are_evaluated_over_the_process_variables() {
+    let mut server = mockito::Server::new();
+    let (_m, _) = mock(&mut server, "GET", "/down", 503, &[], "");
+    let t = connector::Template::from_json(&serde_json::json!({
+        "type": "io.camunda:http-json:1",
+        "inputs": {"method": "GET", "url": format!("{}/down", server.url())},
+        "retries": "=maxRetries"
+    }))
+    .unwrap();
+    assert_eq!(t.retries_expression.as_deref(), Some("maxRetries"));
+    let task = runtime().compile(&t).unwrap();
+    let left = |vars: serde_json::Value| match task.execute(&vars) {
+        Outcome::Failed { retries, .. } => retries,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(left(serde_json::json!({"maxRetries": 5})), 4);
+    // no whole number: the default of 3
+    assert_eq!(left(serde_json::json!({})), 2);
+    assert!(connector::Template::from_json(&serde_json::json!({"retries": "many"})).is_err());
+}
+
+#[test]
+fn reusable_authentication_configurations_fail_instead_of_going_out_unauthenticated() {
+    let out = run(
+        serde_json::json!({"method": "GET", "url": "http://127.0.0.1:9/x",
+            "authenticationConfiguration": "my-stored-credentials"}),
+        serde_json::json!({}),
+        serde_json::json!({}),
+    );
+    let Outcome::Failed {
+        message, retries, ..
+    } = &out
+    else {
+        panic!("{out:?}")
+    };
+    assert!(
+        message.starts_with("authenticationConfiguration"),
+        "{message}"
+    );
+    assert_eq!(*retries, 0);
 }

@@ -4,7 +4,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufReader, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -77,59 +77,8 @@ impl Drop for RawServer {
     }
 }
 
-/// A request read from the wire (the same type the crate's loopback server records).
-pub use connector::loopback::RecordedRequest as Request;
-
-/// Read one request (Content-Length or chunked body). `None` on EOF or garbage.
-pub fn read_request(reader: &mut impl BufRead) -> Option<Request> {
-    let mut line = String::new();
-    if reader.read_line(&mut line).ok()? == 0 {
-        return None;
-    }
-    let mut parts = line.split_whitespace();
-    let method = parts.next()?.to_string();
-    let target = parts.next()?.to_string();
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).ok()? == 0 {
-            return None;
-        }
-        let h = h.trim_end_matches(['\r', '\n']);
-        if h.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = h.split_once(':') {
-            headers.push((k.trim().to_string(), v.trim().to_string()));
-        }
-    }
-    let mut req = Request {
-        method,
-        target,
-        headers,
-        body: Vec::new(),
-    };
-    if req
-        .header("transfer-encoding")
-        .is_some_and(|v| v.eq_ignore_ascii_case("chunked"))
-    {
-        loop {
-            let mut size = String::new();
-            reader.read_line(&mut size).ok()?;
-            let n = usize::from_str_radix(size.trim(), 16).ok()?;
-            let mut chunk = vec![0; n + 2];
-            reader.read_exact(&mut chunk).ok()?;
-            if n == 0 {
-                break;
-            }
-            req.body.extend_from_slice(&chunk[..n]);
-        }
-    } else if let Some(len) = req.header("content-length").and_then(|v| v.parse().ok()) {
-        req.body = vec![0; len];
-        reader.read_exact(&mut req.body).ok()?;
-    }
-    Some(req)
-}
+/// A request read from the wire, and the reader, of the crate's loopback server.
+pub use connector::loopback::{read_request, RecordedRequest as Request};
 
 /// Write a complete response with a Content-Length.
 pub fn write_response(

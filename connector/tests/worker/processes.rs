@@ -107,7 +107,13 @@ fn sigterm_finishes_jobs_in_flight_activates_nothing_new_and_exits_0() {
     assert!(cluster.wait_until(Duration::from_secs(10), |s| s.activated == 10));
     // the counters are served while it runs
     let metrics_url = wait_for_line(&worker, "metrics on http://");
-    let text = http_get(&metrics_url);
+    // the cluster counts a job as activated before the worker has read the reply
+    let until = Instant::now() + Duration::from_secs(5);
+    let mut text = http_get(&metrics_url);
+    while !text.contains("connector_worker_jobs_activated_total 10") && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+        text = http_get(&metrics_url);
+    }
     assert!(
         text.contains("connector_worker_jobs_activated_total 10"),
         "{text}"
@@ -292,4 +298,31 @@ fn secrets_come_from_the_environment_and_a_file_and_stay_out_of_answers_and_logs
         "{stderr}"
     );
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_jobs_log_line_names_the_feel_warnings_without_their_values() {
+    let cluster = LoopbackCluster::start().expect("cluster");
+    let server = target(|_| Duration::ZERO);
+    cluster.create_jobs(1, |_| {
+        testkit::cluster::JobSpec::http_json(
+            serde_json::json!({"method": "GET", "url": format!("{}/w/1", server.url())}),
+            // `pth` for `path`: null, and a warning that quotes nothing of the body
+            serde_json::json!({"resultExpression": "={p: response.body.pth}"}),
+        )
+    });
+    let mut worker = Process::start(&cluster, "warnings", &[], &[]);
+    assert!(cluster.wait_until(Duration::from_secs(10), |s| s.completed == 1));
+    worker.signal("TERM");
+    let status = worker.wait(Duration::from_secs(10));
+    assert!(status.is_some_and(|s| s.success()), "{status:?}");
+    let lines = worker.events("job");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(
+        lines[0]["feelWarnings"],
+        serde_json::json!(["resultExpression: NO_CONTEXT_ENTRY_FOUND"]),
+        "{}",
+        lines[0]
+    );
+    assert!(!worker.stderr_text().contains("/w/1"), "no values in logs");
 }

@@ -196,7 +196,8 @@ impl Registry {
         None
     }
 
-    /// Whether `name` is a pure standard built-in (see [`Builtin::pure`]).
+    /// Whether `name` is a pure standard built-in: the same arguments always give the same
+    /// value (every standard built-in but the clock and random ones).
     pub fn is_pure(&self, name: &str) -> bool {
         self.builtins.get(name).is_some_and(|b| b.pure)
     }

@@ -98,8 +98,8 @@ fn in_recent<R>(pattern: &str, flags: &str, f: impl FnOnce(&Arc<XRegex>) -> R) -
     RECENT.with(|r| {
         let r = r.try_borrow().ok()?;
         r.iter()
-            // key_eq: comparing two empty strings with `==` calls memcmp on dangling
-            // pointers, which costs this CPU ~90 ns
+            // key_eq rather than `==`: comparing two empty strings with `==` calls memcmp
+            // on dangling pointers, which is slow
             .find(|(p, fl, _)| key_eq(p, pattern) && key_eq(fl, flags))
             .map(|(_, _, re)| f(re))
     })

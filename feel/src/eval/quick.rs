@@ -115,9 +115,9 @@ fn from_node(n: &Node, engine: &EngineInner, nodes: &mut usize) -> Option<Quick>
 
 impl Quick {
     /// The value, or `None` to leave the expression to the full evaluator. Inlined into the
-    /// caller, so the value is written once, where the caller wants it (returned through a
-    /// temporary, it was read back wider than it was written: a stall costing more than the
-    /// rest of a tiny evaluation).
+    /// caller, so the value is written once, where the caller wants it, rather than through
+    /// a temporary that is then copied (for a tiny expression the copy costs more than the
+    /// evaluation).
     #[inline(always)]
     pub(crate) fn value(&self, vars: &Context, engine: &EngineInner) -> Option<Value> {
         // an `if` (an `else if` chain) as a loop, then the branch taken

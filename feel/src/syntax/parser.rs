@@ -242,6 +242,15 @@ impl Builder<'_> {
         let expr = match p.as_rule() {
             Rule::numeric_literal => match parse_decimal(p.as_str()) {
                 Some(n) => Expr::Literal(Value::Number(n)),
+                // Camunda keeps 34 digits; beyond what a decimal here holds, the Camunda
+                // dialect evaluates the literal to null with a warning, not a compile error
+                None if self.dialect.is_camunda() => Expr::Call(
+                    Box::new(node(Expr::Name(Arc::from("number")), span)),
+                    CallArgs::Positional(vec![node(
+                        Expr::Literal(Value::from(p.as_str().to_string())),
+                        span,
+                    )]),
+                ),
                 None => return Err(syntax_error("number too large", span)),
             },
             Rule::string_literal => Expr::Literal(Value::from(self.string(span)?)),

@@ -225,6 +225,20 @@ impl Value {
         }
     }
 
+    /// The number as the nearest `f64`, if this is a number (decimals have up to 28
+    /// significant digits, so large or long numbers round).
+    ///
+    /// ```
+    /// assert_eq!(feel::Value::from(2.5).as_f64(), Some(2.5));
+    /// assert_eq!(feel::Value::from("2.5").as_f64(), None);
+    /// ```
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            Value::Number(n) => rust_decimal::prelude::ToPrimitive::to_f64(n),
+            _ => None,
+        }
+    }
+
     /// The boolean, if this is one.
     pub fn as_bool(&self) -> Option<bool> {
         match self {
@@ -278,6 +292,34 @@ impl From<i64> for Value {
 impl From<i32> for Value {
     fn from(n: i32) -> Self {
         Value::Number(Decimal::from(n))
+    }
+}
+impl From<u32> for Value {
+    fn from(n: u32) -> Self {
+        Value::Number(Decimal::from(n))
+    }
+}
+impl From<u64> for Value {
+    fn from(n: u64) -> Self {
+        Value::Number(Decimal::from(n))
+    }
+}
+/// The number an `f64` prints as (its shortest round-trip text: `0.1` is `0.1`, not
+/// `0.1000000000000000055511151231257827`); `null` for NaN, the infinities and magnitudes
+/// beyond a decimal's range (about 7.9e28).
+///
+/// ```
+/// use feel::Value;
+/// assert_eq!(Value::from(0.1).to_string(), "0.1");
+/// assert_eq!(Value::from(f64::NAN), Value::Null);
+/// ```
+impl From<f64> for Value {
+    fn from(n: f64) -> Self {
+        if n.is_finite() {
+            number::parse_decimal(&n.to_string()).map_or(Value::Null, Value::Number)
+        } else {
+            Value::Null
+        }
     }
 }
 impl From<usize> for Value {

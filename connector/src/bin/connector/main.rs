@@ -7,9 +7,12 @@
 //! connector demo
 //! ```
 //! Exit status: 0 for every outcome (complete, bpmnError, failed) and for a worker that shut
-//! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration.
+//! down on SIGTERM/SIGINT; 2 for unreadable input or a bad worker configuration; 3 for a
+//! template that does not compile (an invalid template, a FEEL syntax error), reported on
+//! stderr rather than as a `failed` outcome. `run` prints the FEEL warnings of the task's
+//! expressions (why one gave `null`) on stderr, one `connector: warning:` line each.
 
-/// A fast general-purpose allocator (feature `mimalloc`, on by default): an execution allocates
+/// A fast general-purpose allocator (feature `mimalloc`, on with `cli`): an execution allocates
 /// some seventy small blocks, and glibc's malloc spends as much on them as the rest of the
 /// connector's own work when the HTTP client's thread frees blocks too.
 #[cfg(feature = "mimalloc")]
@@ -20,8 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use connector::loopback::{CannedResponse, LoopbackServer};
-use connector::{JsonFileSecretProvider, MapSecretProvider, Runtime, Template};
+use connector::{JsonFileSecretProvider, Runtime, Template};
 use serde_json::{json, Value as Json};
 
 #[derive(Parser)]
@@ -38,28 +40,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Execute a template (JSON) or a BPMN service task once and print the outcome.
-    Run {
-        /// A template JSON file, or a BPMN file (with --task).
-        template: PathBuf,
-        /// The id of the service task in a BPMN file.
-        #[arg(long)]
-        task: Option<String>,
-        /// A JSON file with the process variables.
-        #[arg(long)]
-        variables: Option<PathBuf>,
-        /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
-        #[arg(long)]
-        secrets: Option<PathBuf>,
-        /// A PEM CA bundle trusted instead of the system's trust store.
-        #[arg(long)]
-        ca_bundle: Option<PathBuf>,
-        /// A directory used as the document store (uploads, storeResponse).
-        #[arg(long)]
-        documents: Option<PathBuf>,
-        /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
-        #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
-        dialect: feel::Dialect,
-    },
+    Run(RunArgs),
     /// Serve a Camunda 8 cluster as a job worker: activate REST connector jobs, execute them,
     /// answer the cluster; stop on SIGTERM/SIGINT.
     Worker(Box<worker_cli::WorkerArgs>),
@@ -67,49 +48,88 @@ enum Command {
     Demo,
 }
 
+/// The options of `connector run`.
+#[derive(clap::Args)]
+struct RunArgs {
+    /// A template JSON file, or a BPMN file (with --task).
+    template: PathBuf,
+    /// The id of the service task in a BPMN file.
+    #[arg(long)]
+    task: Option<String>,
+    /// A JSON file with the process variables.
+    #[arg(long)]
+    variables: Option<PathBuf>,
+    #[command(flatten)]
+    runtime: RuntimeArgs,
+    /// Tests only: send every request to this origin (see route.rs).
+    #[arg(long, hide = true)]
+    route_to: Option<String>,
+    /// The FEEL dialect of the template's expressions: `camunda` (Camunda 8) or `dmn`.
+    #[arg(long, default_value = "camunda", value_name = "camunda|dmn")]
+    dialect: feel::Dialect,
+}
+
+/// The runtime options `run` and `worker` share.
+#[derive(clap::Args, Debug)]
+pub struct RuntimeArgs {
+    /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
+    #[arg(long)]
+    secrets: Option<PathBuf>,
+    /// A PEM CA bundle trusted instead of the system's trust store.
+    #[arg(long)]
+    ca_bundle: Option<PathBuf>,
+    /// A directory used as the document store (uploads, storeResponse); default: in memory.
+    #[arg(long)]
+    documents: Option<PathBuf>,
+}
+
+mod demo;
+mod route;
 mod worker_cli;
 
 fn read(path: &Path) -> Result<String, String> {
     std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
-fn load_template(path: &Path, task: Option<&str>) -> Result<Template, String> {
+/// Why a command could not produce an outcome.
+enum Failure {
+    /// Unreadable input, bad options (exit 2).
+    Input(String),
+    /// The template is invalid or one of its FEEL expressions does not compile (exit 3).
+    Compile(String),
+}
+
+impl From<String> for Failure {
+    fn from(message: String) -> Self {
+        Failure::Input(message)
+    }
+}
+
+impl From<&str> for Failure {
+    fn from(message: &str) -> Self {
+        Failure::Input(message.to_string())
+    }
+}
+
+fn load_template(path: &Path, task: Option<&str>) -> Result<Template, Failure> {
     let text = read(path)?;
     let is_bpmn = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("bpmn"))
         || text.trim_start().starts_with('<');
-    if is_bpmn {
+    let template = if is_bpmn {
         let task = task.ok_or("a BPMN file needs --task <service task id>")?;
-        Template::from_bpmn(&text, task).map_err(|e| e.to_string())
+        Template::from_bpmn(&text, task)
     } else {
-        Template::from_json_str(&text).map_err(|e| e.to_string())
-    }
+        Template::from_json_str(&text)
+    };
+    template.map_err(|e| Failure::Compile(e.to_string()))
 }
 
-/// The `run` command's options.
-struct RunArgs<'a> {
-    template: &'a Path,
-    task: Option<&'a str>,
-    variables: Option<&'a Path>,
-    secrets: Option<&'a Path>,
-    ca_bundle: Option<&'a Path>,
-    documents: Option<&'a Path>,
-    dialect: feel::Dialect,
-}
-
-fn run(args: &RunArgs<'_>) -> Result<Json, String> {
-    let RunArgs {
-        template,
-        task,
-        variables,
-        secrets,
-        ca_bundle,
-        documents,
-        dialect,
-    } = *args;
-    let template = load_template(template, task)?;
-    let runtime = build_runtime(secrets, ca_bundle, documents, dialect)?;
+fn run(args: &RunArgs) -> Result<Json, Failure> {
+    let template = load_template(&args.template, args.task.as_deref())?;
+    let runtime = args.runtime.build(args.route_to.as_deref(), args.dialect)?;
+    let variables = args.variables.as_deref();
     let variables = match variables {
         Some(p) => serde_json::from_str::<Json>(&read(p)?)
             .map_err(|e| format!("invalid variables file {}: {e}", p.display()))?,
@@ -118,19 +138,38 @@ fn run(args: &RunArgs<'_>) -> Result<Json, String> {
     if !variables.is_object() {
         return Err("the variables file must hold a JSON object".into());
     }
-    Ok(match runtime.compile(&template) {
-        Ok(task) => task.execute(&variables).to_json(),
-        Err(e) => json!({"outcome": "failed", "message": e.message, "retries": 0,
-                         "retryBackoff": null, "variables": {}}),
-    })
+    let task = runtime
+        .compile(&template)
+        .map_err(|e| Failure::Compile(e.to_string()))?;
+    for warning in task.template_warnings() {
+        eprintln!("connector: warning: {warning}");
+    }
+    let execution = task.execute_with_warnings(&variables);
+    for warning in &execution.warnings {
+        eprintln!("connector: warning: {warning}");
+    }
+    Ok(execution.outcome.to_json())
 }
 
-/// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables, an
-/// optional CA bundle and document folder, the FEEL dialect.
+impl RuntimeArgs {
+    /// The runtime of `run` and `worker`: secrets from a JSON file over `SECRET_*` variables,
+    /// an optional CA bundle and document folder, the FEEL dialect.
+    fn build(&self, route_to: Option<&str>, dialect: feel::Dialect) -> Result<Runtime, String> {
+        build_runtime(
+            self.secrets.as_deref(),
+            self.ca_bundle.as_deref(),
+            self.documents.as_deref(),
+            route_to,
+            dialect,
+        )
+    }
+}
+
 fn build_runtime(
     secrets: Option<&Path>,
     ca_bundle: Option<&Path>,
     documents: Option<&Path>,
+    route_to: Option<&str>,
     dialect: feel::Dialect,
 ) -> Result<Runtime, String> {
     let file = secrets.map(JsonFileSecretProvider::from_path).transpose()?;
@@ -143,90 +182,31 @@ fn build_runtime(
             ..connector::ClientOptions::default()
         });
     }
-    if let Some(dir) = documents {
-        builder = builder
-            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?);
+    // documents live in memory for the process unless a folder is given
+    builder = match documents {
+        Some(dir) => builder
+            .documents(connector::FileSystemDocumentStore::new(dir).map_err(|e| e.to_string())?),
+        None => builder.documents(connector::InMemoryDocumentStore::new()),
+    };
+    if let Some(origin) = route_to {
+        let options = connector::ClientOptions::default();
+        let inner = connector::IsahcTransport::new(&options)
+            .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
+        builder = builder.transport(route::Routed {
+            inner,
+            origin: origin.to_string(),
+        });
     }
     builder
         .build()
         .map_err(|e| format!("cannot start the HTTP client: {e}"))
 }
 
-const DEMO_TOKEN: &str = "demo-token-0123";
-
-fn demo() -> Result<Json, String> {
-    let server = LoopbackServer::start(|req| {
-        if req.header("authorization") != Some(&format!("Bearer {DEMO_TOKEN}")) {
-            return CannedResponse::new(401, "").header("Content-Type", "text/plain");
-        }
-        let id = req
-            .target
-            .trim_start_matches("/users/")
-            .split('?')
-            .next()
-            .unwrap_or("");
-        CannedResponse::new(
-            200,
-            format!(r#"{{"id": {id}, "name": "Ada Lovelace", "city": "London"}}"#),
-        )
-        .header("Content-Type", "application/json")
-    })
-    .map_err(|e| format!("cannot start the demo server: {e}"))?;
-    let template = json!({
-        "type": "io.camunda:http-json:1",
-        "inputs": [
-            {"source": "bearer", "target": "authentication.type"},
-            {"source": "{{secrets.API_TOKEN}}", "target": "authentication.token"},
-            {"source": "GET", "target": "method"},
-            {"source": format!("=\"{}/users/\" + string(userId)", server.url()), "target": "url"},
-            {"source": "={q: city, units: \"metric\"}", "target": "queryParameters"}
-        ],
-        "taskHeaders": {
-            "resultExpression": "={name: response.body.name, status: response.status}",
-            "errorExpression": "=if error.code = \"404\" then bpmnError(\"NOT_FOUND\", error.message) else null",
-            "retryBackoff": "PT30S"
-        },
-        "retries": 3
-    });
-    let template = Template::from_json(&template).map_err(|e| e.to_string())?;
-    let runtime = Runtime::builder()
-        .secrets(MapSecretProvider::new([("API_TOKEN", DEMO_TOKEN)]))
-        .build()
-        .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
-    let task = runtime.compile(&template).map_err(|e| e.to_string())?;
-    let outcome = task.execute(&json!({"userId": 42, "city": "Berlin"}));
-    for req in server.requests() {
-        eprintln!(
-            "demo server on {} received: {} {}",
-            server.url(),
-            req.method,
-            req.target
-        );
-    }
-    Ok(outcome.to_json())
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Run {
-            template,
-            task,
-            variables,
-            secrets,
-            ca_bundle,
-            documents,
-            dialect,
-        } => run(&RunArgs {
-            template,
-            task: task.as_deref(),
-            variables: variables.as_deref(),
-            secrets: secrets.as_deref(),
-            ca_bundle: ca_bundle.as_deref(),
-            documents: documents.as_deref(),
-            dialect: *dialect,
-        }),
-        Command::Demo => demo(),
+        Command::Run(args) => run(args),
+        Command::Demo => demo::run().map_err(Failure::Input),
         Command::Worker(args) => return worker_cli::run(args),
     };
     match result {
@@ -234,9 +214,13 @@ fn main() -> ExitCode {
             println!("{json}");
             ExitCode::SUCCESS
         }
-        Err(message) => {
+        Err(Failure::Input(message)) => {
             eprintln!("connector: {message}");
             ExitCode::from(2)
+        }
+        Err(Failure::Compile(message)) => {
+            eprintln!("connector: compile error: {message}");
+            ExitCode::from(3)
         }
     }
 }

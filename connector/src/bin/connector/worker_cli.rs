@@ -2,7 +2,6 @@
 //! own clients use) and the process around [`connector::worker::Worker`]: signals, the metrics
 //! endpoint, the counters printed on shutdown.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
@@ -105,15 +104,8 @@ pub struct WorkerArgs {
     /// Serve the counters in Prometheus' text format on this address (e.g. 127.0.0.1:9464).
     #[arg(long)]
     metrics_addr: Option<String>,
-    /// A JSON file of secrets ({"NAME": "value"}); SECRET_* environment variables are also read.
-    #[arg(long)]
-    secrets: Option<PathBuf>,
-    /// A PEM CA bundle trusted for the connector's requests instead of the system's store.
-    #[arg(long)]
-    ca_bundle: Option<PathBuf>,
-    /// A directory used as the document store (uploads, storeResponse).
-    #[arg(long)]
-    documents: Option<PathBuf>,
+    #[command(flatten)]
+    runtime: super::RuntimeArgs,
     /// No log line per job (the counters are still printed on shutdown).
     #[arg(long)]
     quiet: bool,
@@ -197,12 +189,7 @@ fn start(args: &WorkerArgs) -> Result<(), String> {
     let auth = args.cluster_auth()?;
     let config = ClusterConfig::new(&args.address, auth)?;
     let cluster = ClusterClient::new(config).map_err(|e| e.to_string())?;
-    let runtime = super::build_runtime(
-        args.secrets.as_deref(),
-        args.ca_bundle.as_deref(),
-        args.documents.as_deref(),
-        feel::Dialect::Camunda,
-    )?;
+    let runtime = args.runtime.build(None, feel::Dialect::Camunda)?;
     let worker = Worker::new(runtime, cluster, args.options());
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGINT] {

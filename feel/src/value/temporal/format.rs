@@ -77,6 +77,39 @@ impl Display for DateTime {
     }
 }
 
+impl DateTime {
+    /// The date-time as Camunda writes it in JSON (Java's `ISO_ZONED_DATE_TIME`, what Zeebe
+    /// stores and `to json()` gives): an offset always, the zone id in brackets after it,
+    /// `2024-03-31T03:30:00+02:00[Europe/Paris]`; `2024-03-31T01:30:00Z` with a fixed offset,
+    /// `2024-03-31T01:30:00` for a local date-time. Without the brackets it is RFC 3339.
+    ///
+    /// ```
+    /// let v = feel::Engine::new()
+    ///     .evaluate(r#"date and time("2024-07-14T10:00:00@Europe/Paris")"#, &feel::Context::new())?;
+    /// assert_eq!(v.value.to_json(), serde_json::json!("2024-07-14T10:00:00+02:00[Europe/Paris]"));
+    /// # Ok::<(), feel::Error>(())
+    /// ```
+    pub fn to_json_string(&self) -> String {
+        struct Json<'a>(&'a DateTime);
+        impl Display for Json<'_> {
+            fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+                let dt = self.0;
+                write!(f, "{}T", dt.date)?;
+                write_clock(f, dt.nanos)?;
+                match dt.zone {
+                    None => Ok(()),
+                    Some(Zone::Offset(secs)) => write_offset(f, secs, true),
+                    Some(Zone::Id(tz)) => {
+                        write_offset(f, dt.offset_secs().unwrap_or(0), true)?;
+                        write!(f, "[{}]", tz.name())
+                    }
+                }
+            }
+        }
+        Json(self).to_string()
+    }
+}
+
 /// `P1Y2M`, `-P3M`, zero as `P0M`.
 impl Display for YmDuration {
     fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {

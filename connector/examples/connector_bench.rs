@@ -6,19 +6,19 @@
 //! the client it builds for itself.
 //!
 //! ```text
-//! cargo run --release -p connector --example bench
+//! cargo run --release -p camunda-rest-connector --features mimalloc --example connector_bench
 //! ```
 //! Environment: `BENCH_CONCURRENCY` (default 32), `BENCH_SEQUENTIAL` (timed sequential
 //! executions per side, default 5000), `BENCH_BLOCK` (sequential executions per block, sides
 //! alternating by block, default 50), `BENCH_CONCURRENT` (executions per concurrent round,
-//! default 20000).
+//! default 5000).
 //!
 //! Prints a JSON summary: the median time per execution (connector vs plain) and the
 //! throughput of N concurrent executions (connector vs plain), with their ratios.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-/// The allocator of the connector binary (feature `mimalloc`, on by default); both sides of
+/// The allocator of the connector binary (feature `mimalloc`, on with `cli`); both sides of
 /// every comparison run in this process, so they share it.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]

@@ -1,7 +1,7 @@
 //! FEEL throughput benchmark over a workload file (see `../shared/bench/README.md`).
 //!
 //! ```text
-//! cargo run --release -p feel --example bench -- ../shared/bench/expressions.json
+//! cargo run --release -p feel-engine --example feel_bench -- ../shared/bench/expressions.json
 //! ```
 //!
 //! Prints one JSON object per expression: compile+evaluate and evaluate-only operations per
@@ -118,8 +118,8 @@ fn main() -> ExitCode {
                     batches,
                 );
                 // the result is kept by reference, as a caller reads it: moving the whole
-                // `Result` into `black_box` copies it once more through memory just written
-                // (~6 ns per evaluation on this machine, more than evaluating `1` takes)
+                // `Result` into `black_box` would copy it once more through memory just
+                // written, a cost no caller pays (more than evaluating `1` takes)
                 let ev = measure(
                     || {
                         let r = c.evaluate(&vars);
