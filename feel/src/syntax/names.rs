@@ -368,7 +368,11 @@ mod tests {
         let m = NameMatcher::new(std::iter::empty());
         let out = mark("a /* b */ + c // d\n+ \"/* e */\u{200B}\"\u{FEFF}", &m, &[]).unwrap();
         assert_eq!(out, "a         + c     \n+ \"/* e */\u{200B}\"   ");
-        assert_eq!(mark("a /* b", &m, &[]), None, "an unterminated comment stays");
+        assert_eq!(
+            mark("a /* b", &m, &[]),
+            None,
+            "an unterminated comment stays"
+        );
         assert_eq!(mark("a / b", &m, &[]), None);
     }
 
