@@ -122,6 +122,7 @@ fn expected(rule: Rule) -> Option<(u8, &'static str)> {
         range_dots => (2, "'..' in the range"),
         paren_close => (3, "')' to close the parenthesis"),
         list_close => (3, "']' or ',' in the list"),
+        filter_close => (3, "']' to close the filter"),
         tests_close => (3, "')' or ',' in the list of tests"),
         arguments_close => (3, "')' or ',' in the arguments"),
         parameters_close => (3, "')' or ',' in the parameters"),
